@@ -1,0 +1,73 @@
+"""valuecycles: plan and assess the value that communities of practice create.
+
+It implements the Value Creation Framework of Etienne and Beverly
+Wenger-Trayner: value looked at in cycles, each planned in four rounds, and
+evidenced by indicators with data over time and by value-creation stories.
+
+>>> import valuecycles as vc
+>>> [c.name for c in vc.load_framework().cycles][:2]
+['Immediate value', 'Potential value']
+"""
+
+from valuecycles._version import __version__
+from valuecycles.errors import Problem, ValidationError, ValidationReport
+from valuecycles.framework import (
+    Cycle,
+    Framework,
+    Guidance,
+    Round,
+    UnknownFrameworkError,
+    UnknownKeyError,
+    load_framework,
+    register_framework,
+)
+from valuecycles.io._document import dump, dumps, load, loads
+from valuecycles.model import (
+    Aspiration,
+    Case,
+    Community,
+    Condition,
+    CyclePlan,
+    DataSource,
+    Flow,
+    Indicator,
+    Measure,
+    Observation,
+    Step,
+    Story,
+    Verification,
+)
+from valuecycles.model._validate import validate
+
+__all__ = [
+    "Aspiration",
+    "Case",
+    "Community",
+    "Condition",
+    "Cycle",
+    "CyclePlan",
+    "DataSource",
+    "Flow",
+    "Framework",
+    "Guidance",
+    "Indicator",
+    "Measure",
+    "Observation",
+    "Problem",
+    "Round",
+    "Step",
+    "Story",
+    "UnknownFrameworkError",
+    "UnknownKeyError",
+    "ValidationError",
+    "ValidationReport",
+    "Verification",
+    "__version__",
+    "dump",
+    "dumps",
+    "load",
+    "load_framework",
+    "loads",
+    "register_framework",
+    "validate",
+]

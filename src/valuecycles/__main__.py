@@ -1,0 +1,7 @@
+"""``python -m valuecycles`` runs the command line."""
+
+import sys
+
+from valuecycles.cli import main
+
+sys.exit(main())

@@ -1,0 +1,196 @@
+"""Checks of single values, shared by the models' validators and the document loader.
+
+Each check raises :class:`Invalid` with a stable code and a message. The attrs
+validators turn that into a :class:`TypeError` or :class:`ValueError` when a
+model is built in Python; the document loader turns it into a problem with
+the path to the value.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+import attrs
+
+__all__ = [
+    "SCALAR_TYPES",
+    "Invalid",
+    "check_date",
+    "check_extra",
+    "check_id",
+    "check_number",
+    "check_period",
+    "check_str",
+    "check_text",
+    "check_value",
+    "describe",
+    "enum_check",
+    "field_validator",
+    "id_tuple",
+    "optional",
+]
+
+SCALAR_TYPES: Final = (str, int, float, bool)
+_PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+
+
+class Invalid(Exception):
+    """One value that breaks a rule: ``code`` for programs, ``message`` for people."""
+
+    def __init__(self, code: str, message: str, *, type_error: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.type_error = type_error
+
+
+def describe(value: object) -> str:
+    """A short, human description of a value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, _dt.datetime):
+        return "a date and time"
+    if isinstance(value, _dt.date):
+        return "a date"
+    return type(value).__name__
+
+
+def _wrong(expected: str, value: object) -> Invalid:
+    return Invalid("wrong-type", f"expected {expected}, got {describe(value)}", type_error=True)
+
+
+def check_str(value: object) -> str:
+    if not isinstance(value, str):
+        raise _wrong("a string", value)
+    return value
+
+
+def check_text(value: object) -> str:
+    """A string with something in it."""
+    check_str(value)
+    assert isinstance(value, str)
+    if not value.strip():
+        raise Invalid("empty", "must not be empty")
+    return value
+
+
+def check_id(value: object) -> str:
+    """An id: a non-empty string without spaces at its ends or line breaks."""
+    check_text(value)
+    assert isinstance(value, str)
+    if value != value.strip() or "\n" in value or "\r" in value:
+        raise Invalid("invalid-id", f"id {value!r} has spaces at its ends or a line break")
+    return value
+
+
+def check_number(value: object) -> int | float:
+    """A finite int or float (not a boolean)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _wrong("a number", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Invalid("not-finite", f"{value} is not a finite number")
+    return value
+
+
+def check_value(value: object) -> int | float | str:
+    """An observation's value: a finite number or a text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _wrong("a number or a text", value)
+    return check_number(value)
+
+
+def check_date(value: object) -> _dt.date:
+    """A calendar date (not a date and time)."""
+    if type(value) is not _dt.date:
+        raise _wrong("a date (YYYY-MM-DD)", value)
+    return value
+
+
+def check_period(value: object) -> str:
+    check_str(value)
+    assert isinstance(value, str)
+    if not _PERIOD.match(value):
+        raise Invalid(
+            "invalid-period",
+            f"period {value!r} is not YYYY, YYYY-Qn or YYYY-MM",
+        )
+    return value
+
+
+def check_extra(value: object) -> dict[str, str | int | float | bool]:
+    """An ``extra`` mapping: string keys, scalar values (str, int, float, bool)."""
+    if not isinstance(value, dict):
+        raise _wrong("a mapping", value)
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise _wrong("string keys", key)
+        if not isinstance(item, SCALAR_TYPES):
+            raise Invalid(
+                "wrong-type",
+                f"extra {key!r}: expected a string, number or boolean, got {describe(item)}",
+                type_error=True,
+            )
+        if isinstance(item, float) and not math.isfinite(item):
+            raise Invalid("not-finite", f"extra {key!r}: {item} is not a finite number")
+    return value
+
+
+def enum_check(name: str, allowed: tuple[str, ...]) -> Callable[[object], str]:
+    """A check that a value is one of ``allowed``."""
+
+    def check(value: object) -> str:
+        check_str(value)
+        if value not in allowed:
+            raise Invalid(
+                "invalid-value",
+                f"{value!r} is not a known {name}; known: {', '.join(allowed)}",
+            )
+        assert isinstance(value, str)
+        return value
+
+    return check
+
+
+def optional(check: Callable[[object], Any]) -> Callable[[object], Any]:
+    def check_optional(value: object) -> Any:
+        return None if value is None else check(value)
+
+    return check_optional
+
+
+def field_validator(check: Callable[[object], Any]) -> Callable[[Any, Any, Any], None]:
+    """Turn a check into an attrs validator raising TypeError or ValueError."""
+
+    def validate(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        try:
+            check(value)
+        except Invalid as exc:
+            cls = TypeError if exc.type_error else ValueError
+            raise cls(f"{attribute.name}: {exc.message}") from None
+
+    return validate
+
+
+def id_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """Turn a list of ids into a tuple, refusing a lone string."""
+    if isinstance(value, str):
+        raise TypeError(f"expected a list of ids, not the string {value!r}")
+    return tuple(value)

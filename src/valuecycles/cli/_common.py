@@ -1,0 +1,161 @@
+"""What every subcommand shares: exit codes, output, colour, reading a case."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any, Final, NoReturn
+
+import orjson
+
+from valuecycles.errors import Problem, ValidationError
+from valuecycles.framework._model import Framework
+from valuecycles.model._case import Case
+
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CommandError",
+    "Style",
+    "add_framework_option",
+    "emit_json",
+    "framework_from_args",
+    "load_case",
+    "print_problems",
+]
+
+EXIT_OK: Final = 0
+EXIT_INVALID: Final = 1
+EXIT_USAGE: Final = 2
+
+
+class CommandError(Exception):
+    """A failure to report on stderr, with the exit code to end with."""
+
+    def __init__(
+        self,
+        message: str,
+        code: int = EXIT_INVALID,
+        problems: Iterable[Problem] = (),
+        warnings: Iterable[Problem] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
+
+
+class Style:
+    """ANSI colour for a stream, only on a terminal and never with ``NO_COLOR``."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.enabled = (
+            hasattr(stream, "isatty")
+            and stream.isatty()
+            and not os.environ.get("NO_COLOR")
+            and os.environ.get("TERM") != "dumb"
+        )
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def green(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+
+def emit_json(data: Any, stream: IO[str] | None = None) -> None:
+    """Print data as indented JSON (dates as ISO strings)."""
+    out = stream or sys.stdout
+    out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+
+
+def print_problems(
+    problems: Iterable[Problem],
+    warnings: Iterable[Problem] = (),
+    *,
+    source: str | None = None,
+    stream: IO[str] | None = None,
+) -> None:
+    """Print errors and warnings, one a line, with where they are."""
+    out = stream or sys.stderr
+    style = Style(out)
+    prefix = f"{source}: " if source else ""
+    for p in problems:
+        out.write(f"{prefix}{style.red('error')}: {_where(p)}: {p.message} [{p.code}]\n")
+    for p in warnings:
+        out.write(f"{prefix}{style.yellow('warning')}: {_where(p)}: {p.message} [{p.code}]\n")
+
+
+def _where(p: Problem) -> str:
+    if p.line is None:
+        return p.path
+    col = f":{p.column}" if p.column is not None else ""
+    return f"line {p.line}{col} {p.path}"
+
+
+def add_framework_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--framework`` option every subcommand that reads a case takes."""
+    parser.add_argument(
+        "--framework",
+        metavar="FILE",
+        help="a framework file (TOML, YAML or JSON), or a registered framework's name, "
+        "to read the case against instead of the one it names",
+    )
+
+
+def framework_from_args(args: argparse.Namespace) -> Framework | None:
+    """The framework that ``--framework`` names, or ``None``; registered if from a file."""
+    value = getattr(args, "framework", None)
+    if not value:
+        return None
+    from valuecycles.framework._registry import (
+        FRAMEWORK_SUFFIXES,
+        UnknownFrameworkError,
+        load_framework,
+        register_framework,
+    )
+
+    is_file = value.lower().endswith(FRAMEWORK_SUFFIXES) or os.sep in value
+    try:
+        framework = load_framework(Path(value) if is_file else value)
+    except ValidationError as exc:
+        raise CommandError(f"the framework file {value} has errors", problems=exc.errors) from None
+    except UnknownFrameworkError as exc:
+        raise CommandError(str(exc)) from None
+    if is_file:
+        register_framework(framework, replace=True)
+    return framework
+
+
+def load_case(path: str, args: argparse.Namespace) -> Case:
+    """Read and validate a case, turning problems into a :class:`CommandError`."""
+    from valuecycles.io._document import load
+
+    framework = framework_from_args(args)
+    try:
+        return load(path, framework=framework)
+    except ValidationError as exc:
+        raise CommandError(
+            f"{path} is not a valid case", problems=exc.errors, warnings=exc.warnings
+        ) from None
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    raise CommandError(message, code)

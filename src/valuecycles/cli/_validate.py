@@ -1,0 +1,78 @@
+"""``valuecycles validate``: check case files and report every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from valuecycles.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    Style,
+    add_framework_option,
+    emit_json,
+    framework_from_args,
+    print_problems,
+)
+from valuecycles.errors import ValidationError, ValidationReport
+
+EXAMPLES = """\
+examples:
+  valuecycles validate examples/evaluators-network.yaml
+  valuecycles validate cases/*.yaml --json
+  valuecycles validate case.toml --framework my-framework.toml
+"""
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "validate",
+        help="check case files and list every problem",
+        description="Check one or more case files: their syntax, their structure, and the "
+        "case as a whole (unique ids, references, cycles). Every problem is listed at once, "
+        "with the path to it and, for YAML, its line.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="case files to check")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 1 on a warning)"
+    )
+    add_framework_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from valuecycles.io._document import load_checked
+
+    framework = framework_from_args(args)
+    results: list[dict[str, Any]] = []
+    failed = False
+    style = Style(sys.stdout)
+    for path in args.files:
+        try:
+            report = load_checked(path, framework=framework)[1]
+        except ValidationError as exc:
+            report = ValidationReport(exc.errors, exc.warnings)
+        bad = not report.valid or (args.strict and bool(report.warnings))
+        failed = failed or bad
+        if args.json:
+            results.append({"file": path, **report.to_dict()})
+            continue
+        print_problems(report.errors, report.warnings, source=path)
+        if report.valid:
+            n = len(report.warnings)
+            note = f" ({n} warning{'s' if n != 1 else ''})" if n else ""
+            sys.stdout.write(f"{path}: {style.green('valid')}{note}\n")
+        else:
+            n = len(report.errors)
+            sys.stderr.write(f"{path}: {n} error{'s' if n != 1 else ''}\n")
+    if args.json:
+        if len(results) == 1:
+            results[0].pop("file")
+            emit_json(results[0])
+        else:
+            emit_json(results)
+    return EXIT_INVALID if failed else EXIT_OK

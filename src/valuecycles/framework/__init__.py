@@ -1,0 +1,28 @@
+"""The framework: cycles, rounds and the guide's questions and examples."""
+
+from valuecycles.framework._model import ROLES, Cycle, Framework, Guidance, Round, UnknownKeyError
+from valuecycles.framework._plugins import ENTRY_POINT_GROUP, PluginError, plugin_names
+from valuecycles.framework._registry import (
+    BUILTIN,
+    UnknownFrameworkError,
+    load_framework,
+    register_framework,
+    registered_frameworks,
+)
+
+__all__ = [
+    "BUILTIN",
+    "ENTRY_POINT_GROUP",
+    "ROLES",
+    "Cycle",
+    "Framework",
+    "Guidance",
+    "PluginError",
+    "Round",
+    "UnknownFrameworkError",
+    "UnknownKeyError",
+    "load_framework",
+    "plugin_names",
+    "register_framework",
+    "registered_frameworks",
+]

@@ -1,0 +1,350 @@
+"""Load and dump case documents: parse, migrate, structure, validate, report."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from valuecycles.errors import Problem, ValidationError, ValidationReport
+from valuecycles.framework._model import Framework
+from valuecycles.io._convert import check_schema_version, structure, unstructure_case
+from valuecycles.io._formats import atomic_write, format_for, parse_text, read_text, serialize
+from valuecycles.model._case import SCHEMA_VERSION, Case
+from valuecycles.model._validate import validate
+
+__all__ = [
+    "MIGRATIONS",
+    "case_from_data",
+    "dump",
+    "dumps",
+    "load",
+    "loads",
+    "migrate",
+    "register_migration",
+]
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+#: Upgrades of old documents: ``MIGRATIONS[n]`` turns version ``n`` into ``n + 1``.
+MIGRATIONS: dict[int, Migration] = {}
+_ITEM = re.compile(r"^(.*\[\d+\])")
+_CYCLE = re.compile(r"^(\$\.cycles\.[^.\[]+)")
+
+
+def register_migration(from_version: int) -> Callable[[Migration], Migration]:
+    """Register a function that upgrades a document from ``from_version`` by one.
+
+    The function takes and returns the plain data of the document; the
+    library sets ``schema_version`` afterwards.
+    """
+
+    def decorate(func: Migration) -> Migration:
+        MIGRATIONS[from_version] = func
+        return func
+
+    return decorate
+
+
+def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
+    """Upgrade a document's plain data, version by version, up to ``to``."""
+    if not isinstance(data, dict):
+        return data
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        return data
+    while version < to:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ValidationError(
+                [
+                    Problem(
+                        "$.schema_version",
+                        "unsupported-version",
+                        f"no migration from schema version {version} to {version + 1} "
+                        f"is registered; this valuecycles reads version {to}",
+                    )
+                ]
+            )
+        data = step(dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data
+
+
+_BROKEN = "\x00broken"
+
+
+def _salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str], Any] | None:
+    """Make a structurally valid copy of ``data`` for the whole-case checks.
+
+    First each offending value is taken out (an unknown key deleted, a bad
+    optional value removed, a bad id in a list replaced by a marker); what
+    still fails takes its whole list item (or cycle) out. Returns the copy,
+    the ids of the elements taken out (references to them are not reported
+    again), and a function that maps a path in the copy back to the
+    document; ``None`` when the document cannot be salvaged.
+    """
+    data = copy.deepcopy(data)
+    for p in problems:
+        parent, key = _locate(data, p.path)
+        if parent is None:
+            continue
+        if isinstance(key, int):
+            parent[key] = _BROKEN
+        else:
+            del parent[key]
+    try:
+        structure(data, Case)
+        return data, {_BROKEN}, lambda path: path
+    except ValidationError as exc:
+        remaining = exc.errors
+    removed: dict[str, list[int]] = {}
+    broken = {_BROKEN}
+    targets = set()
+    for p in remaining:
+        target = _salvage_path(p.path)
+        if target is None:
+            return None
+        targets.add(target)
+    for path in sorted(targets, key=lambda t: (t.count("["), t), reverse=True):
+        parent, key = _locate(data, path)
+        if parent is None:
+            continue
+        item = parent[key]
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            broken.add(item["id"])
+        del parent[key]
+        if isinstance(key, int):
+            removed.setdefault(path[: path.rfind("[")], []).append(key)
+    try:
+        structure(data, Case)
+    except ValidationError:
+        return None
+    for indices in removed.values():
+        indices.sort()
+    return data, broken, lambda path: _renumber(path, removed)
+
+
+def _renumber(path: str, removed: dict[str, list[int]]) -> str:
+    """Map a path in the salvaged copy back to the original document."""
+    if not removed:
+        return path
+    out = "$"
+    for name, index, quoted in _TOKEN.findall(path[1:]):
+        if index:
+            n = int(index)
+            for r in removed.get(out, ()):
+                if r <= n:
+                    n += 1
+            out = f"{out}[{n}]"
+        elif name:
+            out = f"{out}.{name}"
+        else:
+            out = f"{out}[{quoted}]"
+    return out
+
+
+def _salvage_path(path: str) -> str | None:
+    """The element a structural problem makes unusable: a list item or a cycle."""
+    match = _ITEM.match(path)
+    if match:
+        return match.group(1)
+    match = _CYCLE.match(path)
+    return match.group(1) if match else None
+
+
+_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]")
+
+
+def _locate(data: Any, path: str) -> tuple[Any, Any]:
+    steps: list[str | int] = []
+    for name, index, quoted in _TOKEN.findall(path[1:]):
+        if name:
+            steps.append(name)
+        elif index:
+            steps.append(int(index))
+        else:
+            steps.append(quoted[1:-1])
+    node = data
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None, None
+    last = steps[-1] if steps else None
+    try:
+        node[last]
+    except (KeyError, IndexError, TypeError):
+        return None, None
+    return node, last
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems in document order (by path, indices compared as numbers)."""
+
+    def key(p: Problem) -> list[tuple[int, int | str]]:
+        return [
+            (0, int(index)) if index else (1, name or quoted)
+            for name, index, quoted in _TOKEN.findall(p.path[1:])
+        ]
+
+    return sorted(problems, key=key)
+
+
+def _with_positions(problems: list[Problem], where: dict[str, tuple[int, int]]) -> list[Problem]:
+    if not where:
+        return problems
+    out = []
+    for p in problems:
+        if p.line is not None:
+            out.append(p)
+            continue
+        path = p.path
+        while path and path not in where:
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        if path:
+            line, column = where[path]
+            p = attrs.evolve(p, line=line, column=column)
+        out.append(p)
+    return out
+
+
+def case_from_data(
+    data: Any,
+    *,
+    framework: Framework | None = None,
+    where: dict[str, tuple[int, int]] | None = None,
+    source: str | None = None,
+) -> Case:
+    """Build and validate a case from a document's plain data (see :func:`checked_case`)."""
+    return checked_case(data, framework=framework, where=where, source=source)[0]
+
+
+def checked_case(
+    data: Any,
+    *,
+    framework: Framework | None = None,
+    where: dict[str, tuple[int, int]] | None = None,
+    source: str | None = None,
+) -> tuple[Case, ValidationReport]:
+    """Build and validate a case; return it with the report (warnings only).
+
+    Raises :class:`ValidationError` with every problem: structural ones
+    (unknown keys, wrong types, missing fields) and, for the parts that
+    could be read, the whole-case ones (references, ids, cycles) together.
+    """
+    where = where or {}
+    if not isinstance(data, dict):
+        raise ValidationError(
+            [Problem("$", "wrong-type", "a case document must be a mapping at the top")],
+            source=source,
+        )
+    problems = check_schema_version(data)
+    if problems:
+        raise ValidationError(_with_positions(problems, where), source=source)
+    data = migrate(data)
+    try:
+        case = structure(data, Case)
+    except ValidationError as exc:
+        structural = list(exc.errors)
+        salvaged = _salvage(data, structural)
+        if salvaged is None:
+            raise ValidationError(_with_positions(structural, where), source=source) from None
+        fixed, broken, back = salvaged
+        report = validate(structure(fixed, Case), framework, _broken_ids=broken)
+        semantic = [attrs.evolve(p, path=back(p.path)) for p in report.errors]
+        raise ValidationError(
+            _with_positions(_ordered([*structural, *semantic]), where),
+            _with_positions([attrs.evolve(p, path=back(p.path)) for p in report.warnings], where),
+            source=source,
+        ) from None
+    report = validate(case, framework)
+    if report.errors:
+        raise ValidationError(
+            _with_positions(list(report.errors), where),
+            _with_positions(list(report.warnings), where),
+            source=source,
+        )
+    return case, ValidationReport((), _with_positions(list(report.warnings), where))
+
+
+def loads(text: str, format: str = "yaml", *, framework: Framework | None = None) -> Case:
+    """Read a case from text in ``format`` (``json``, ``yaml`` or ``toml``).
+
+    >>> import valuecycles as vc
+    >>> case = vc.loads('''
+    ... schema_version: 1
+    ... framework: wenger-trayner
+    ... community: {name: Evaluators}
+    ... ''', "yaml")
+    >>> case.community.name
+    'Evaluators'
+    """
+    data, where = parse_text(text, format)
+    return case_from_data(data, framework=framework, where=where)
+
+
+def load_checked(
+    path: str | os.PathLike[str], *, framework: Framework | None = None
+) -> tuple[Case, ValidationReport]:
+    """Read a case file; return it with its warnings. Raises like :func:`load`."""
+    fmt = format_for(path)
+    text = read_text(path)
+    name = os.fspath(path)
+    try:
+        data, where = parse_text(text, fmt)
+    except ValidationError as exc:
+        raise ValidationError(exc.errors, source=name) from None
+    return checked_case(data, framework=framework, where=where, source=name)
+
+
+def load(path: str | os.PathLike[str], *, framework: Framework | None = None) -> Case:
+    """Read and validate a case file; the format comes from the suffix.
+
+    Raises :class:`ValidationError` listing every problem, each with its
+    path and, for YAML, its line. Loading never changes the file.
+    """
+    return load_checked(path, framework=framework)[0]
+
+
+def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:
+    if framework is None:
+        from valuecycles.framework._registry import get_framework
+
+        try:
+            framework = get_framework(case.framework)
+        except Exception:
+            framework = None
+    if framework is None:
+        return ()
+    return tuple(sorted(case.cycles, key=lambda k: _position(framework, k)))
+
+
+def _position(framework: Framework, key: str) -> int:
+    canonical = framework.resolve(key)
+    return framework.cycle_keys.index(canonical) if canonical else len(framework.cycles)
+
+
+def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = None) -> str:
+    """Text of a case in ``format``: stable key order, defaults left out.
+
+    Cycles come in the framework's order.
+    """
+    return serialize(unstructure_case(case, _cycle_order(case, framework)), format)
+
+
+def dump(
+    case: Case,
+    path: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    framework: Framework | None = None,
+) -> None:
+    """Write a case to a file, atomically; the format comes from the suffix."""
+    fmt = format_for(path, format)
+    atomic_write(path, dumps(case, fmt, framework=framework))

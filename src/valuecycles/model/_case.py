@@ -1,0 +1,426 @@
+"""The case: one community's plan, cycle by round, and the evidence gathered for it."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from valuecycles._checks import (
+    Invalid,
+    check_date,
+    check_extra,
+    check_id,
+    check_number,
+    check_period,
+    check_str,
+    check_text,
+    check_value,
+    field_validator,
+    id_tuple,
+    optional,
+)
+from valuecycles.model._types import (
+    AGGREGATIONS,
+    CONDITION_KINDS,
+    CONSENTS,
+    DIRECTIONS,
+    EVIDENCE_KINDS,
+    INDICATOR_KINDS,
+    VERIFICATION_STATUSES,
+    Aggregation,
+    ConditionKind,
+    Consent,
+    Direction,
+    EvidenceKind,
+    Extra,
+    Id,
+    IndicatorKind,
+    Period,
+    Text,
+    Value,
+    VerificationStatus,
+    enum_for,
+)
+
+__all__ = [
+    "ROUND_FIELDS",
+    "SCHEMA_VERSION",
+    "Aspiration",
+    "Case",
+    "Community",
+    "Condition",
+    "CyclePlan",
+    "DataSource",
+    "Flow",
+    "Indicator",
+    "Measure",
+    "Observation",
+    "Step",
+    "Story",
+    "Verification",
+]
+
+#: The document version this library writes and reads without migration.
+SCHEMA_VERSION: Final = 1
+
+_id = field_validator(check_id)
+_text = field_validator(check_text)
+_opt_str = field_validator(optional(check_str))
+_opt_date = field_validator(optional(check_date))
+_extra = field_validator(check_extra)
+
+
+def _enum(values: tuple[str, ...]) -> Any:
+    return field_validator(enum_for(values))
+
+
+def _each_id(_inst: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    for i, item in enumerate(value):
+        try:
+            check_id(item)
+        except Invalid as exc:
+            raise (TypeError if exc.type_error else ValueError)(
+                f"{attribute.name}[{i}]: {exc.message}"
+            ) from None
+
+
+def _each(cls: type) -> Any:
+    def validate(_inst: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+        for i, item in enumerate(value):
+            if not isinstance(item, cls):
+                raise TypeError(
+                    f"{attribute.name}[{i}]: expected {cls.__name__}, got {type(item).__name__}"
+                )
+
+    return validate
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn any iterable into a tuple (lists in, tuples stored)."""
+    return tuple(value)
+
+
+def _extra_field() -> Any:
+    return attrs.field(factory=dict, validator=_extra, kw_only=True)
+
+
+@attrs.frozen
+class Community:
+    """The community whose value the case plans and assesses."""
+
+    name: Text = attrs.field(validator=_text)
+    description: str | None = attrs.field(default=None, validator=_opt_str)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Measure:
+    """A value at a date: an indicator's baseline, target or milestone."""
+
+    value: int | float = attrs.field(validator=field_validator(check_number))
+    date: _dt.date | None = attrs.field(default=None, validator=_opt_date)
+
+
+@attrs.frozen
+class Aspiration:
+    """What the community hopes for in a cycle."""
+
+    id: Id = attrs.field(validator=_id)
+    text: Text = attrs.field(validator=_text)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Condition:
+    """What must be in place (an ``enabler``) or could get in the way (a ``risk``).
+
+    ``supports`` lists the aspirations the condition enables or, for a risk,
+    threatens.
+    """
+
+    id: Id = attrs.field(validator=_id)
+    text: Text = attrs.field(validator=_text)
+    kind: ConditionKind = attrs.field(default="enabler", validator=_enum(CONDITION_KINDS))
+    supports: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    mitigation: str | None = attrs.field(default=None, validator=_opt_str)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Indicator:
+    """Something that would tell whether value is being created.
+
+    ``signals`` lists the aspirations it gives evidence of. ``direction``
+    says which way is better; ``aggregation`` how observations in one period
+    combine (``latest``, ``sum``, ``mean`` or ``count``).
+    """
+
+    id: Id = attrs.field(validator=_id)
+    name: Text = attrs.field(validator=_text)
+    kind: IndicatorKind = attrs.field(default="quantitative", validator=_enum(INDICATOR_KINDS))
+    unit: str | None = attrs.field(default=None, validator=_opt_str)
+    direction: Direction = attrs.field(default="increase", validator=_enum(DIRECTIONS))
+    aggregation: Aggregation = attrs.field(default="latest", validator=_enum(AGGREGATIONS))
+    baseline: Measure | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Measure))
+    )
+    target: Measure | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Measure))
+    )
+    milestones: tuple[Measure, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Measure)
+    )
+    signals: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    description: str | None = attrs.field(default=None, validator=_opt_str)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class DataSource:
+    """Data to collect: how (``method``), how often (``cadence``), by whom (``owner``).
+
+    ``indicators`` lists the indicators the data feeds.
+    """
+
+    id: Id = attrs.field(validator=_id)
+    name: Text = attrs.field(validator=_text)
+    method: str | None = attrs.field(default=None, validator=_opt_str)
+    cadence: str | None = attrs.field(default=None, validator=_opt_str)
+    owner: str | None = attrs.field(default=None, validator=_opt_str)
+    indicators: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    extra: Extra = _extra_field()
+
+
+#: The rounds' keys and the element class each round holds, in order.
+ROUND_FIELDS: Final = {
+    "aspirations": Aspiration,
+    "conditions": Condition,
+    "indicators": Indicator,
+    "data": DataSource,
+}
+
+
+@attrs.frozen
+class CyclePlan:
+    """One cycle of the plan: its four rounds."""
+
+    aspirations: tuple[Aspiration, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Aspiration)
+    )
+    conditions: tuple[Condition, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Condition)
+    )
+    indicators: tuple[Indicator, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Indicator)
+    )
+    data: tuple[DataSource, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(DataSource)
+    )
+
+    def __bool__(self) -> bool:
+        return bool(self.aspirations or self.conditions or self.indicators or self.data)
+
+
+@attrs.frozen
+class Flow:
+    """A declared flow of value from one indicator to another.
+
+    In a document the source is the key ``from``; in Python it is ``from_``.
+    """
+
+    from_: Id = attrs.field(validator=_id)
+    to: Id = attrs.field(validator=_id)
+    rationale: str | None = attrs.field(default=None, validator=_opt_str)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Observation:
+    """One value of an indicator at a date.
+
+    ``value`` is a number for a quantitative indicator and a text for a
+    qualitative one. ``evidence`` says whether the value shows that a change
+    happened (``effect``) or that the community contributed to it
+    (``contribution``). ``period`` is the time the value covers (``2026``,
+    ``2026-Q1`` or ``2026-01``).
+    """
+
+    id: Id | None = attrs.field(
+        default=None, validator=field_validator(optional(check_id)), kw_only=True
+    )
+    indicator: Id = attrs.field(validator=_id)
+    date: _dt.date = attrs.field(validator=field_validator(check_date))
+    value: Value = attrs.field(validator=field_validator(check_value))
+    period: Period | None = attrs.field(
+        default=None, validator=field_validator(optional(check_period))
+    )
+    source: Id | None = attrs.field(default=None, validator=field_validator(optional(check_id)))
+    evidence: EvidenceKind = attrs.field(default="effect", validator=_enum(EVIDENCE_KINDS))
+    dimensions: dict[str, str] = attrs.field(factory=dict, validator=field_validator(check_extra))
+    note: str | None = attrs.field(default=None, validator=_opt_str)
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Verification:
+    """Whether someone has checked a story (as in Outcome Harvesting)."""
+
+    status: VerificationStatus = attrs.field(
+        default="unverified", validator=_enum(VERIFICATION_STATUSES)
+    )
+    by: str | None = attrs.field(default=None, validator=_opt_str)
+    date: _dt.date | None = attrs.field(default=None, validator=_opt_date)
+    note: str | None = attrs.field(default=None, validator=_opt_str)
+
+
+@attrs.frozen
+class Step:
+    """One step of a value-creation story, in one cycle.
+
+    ``aspirational`` marks a step that is hoped for, to be confirmed later,
+    rather than grounded in what happened.
+    """
+
+    cycle: Id = attrs.field(validator=_id)
+    text: Text = attrs.field(validator=_text)
+    indicators: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    observations: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    aspirational: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+    extra: Extra = _extra_field()
+
+
+@attrs.frozen
+class Story:
+    """A value-creation story: one person's account, step by step across cycles.
+
+    ``consent`` says what a report may show of the narrator: ``public``
+    (their name), ``internal`` (their name, inside the organisation) or
+    ``anonymous`` (nothing).
+    """
+
+    id: Id = attrs.field(validator=_id)
+    title: Text = attrs.field(validator=_text)
+    narrator: str | None = attrs.field(default=None, validator=_opt_str)
+    consent: Consent = attrs.field(default="internal", validator=_enum(CONSENTS))
+    date: _dt.date | None = attrs.field(default=None, validator=_opt_date)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=id_tuple)
+    verification: Verification = attrs.field(
+        factory=Verification, validator=attrs.validators.instance_of(Verification)
+    )
+    steps: tuple[Step, ...] = attrs.field(converter=to_tuple, validator=_each(Step), kw_only=True)
+    extra: Extra = _extra_field()
+
+
+def _cycles(value: Mapping[str, CyclePlan]) -> dict[str, CyclePlan]:
+    return dict(value)
+
+
+def _check_cycles(_inst: object, _attribute: attrs.Attribute[Any], value: dict[str, Any]) -> None:
+    for key, plan in value.items():
+        try:
+            check_id(key)
+        except Invalid as exc:
+            raise ValueError(f"cycles: {exc.message}") from None
+        if not isinstance(plan, CyclePlan):
+            raise TypeError(f"cycles[{key!r}]: expected CyclePlan, got {type(plan).__name__}")
+
+
+@attrs.frozen
+class Case:
+    """One community's case: its plan, cycle by round, and its evidence.
+
+    ``cycles`` maps a cycle's key to its :class:`CyclePlan`; an absent cycle
+    is the same as an empty one. Models are frozen: the ``with_*`` methods
+    return a new case.
+
+    >>> import valuecycles as vc
+    >>> case = vc.Case(community=vc.Community(name="Evaluators"))
+    >>> case.framework
+    'wenger-trayner'
+    >>> case.plan("immediate")
+    CyclePlan(aspirations=(), conditions=(), indicators=(), data=())
+    """
+
+    schema_version: int = attrs.field(
+        default=SCHEMA_VERSION, validator=field_validator(check_number), kw_only=True
+    )
+    framework: Id = attrs.field(default="wenger-trayner", validator=_id, kw_only=True)
+    framework_version: str | None = attrs.field(default=None, validator=_opt_str, kw_only=True)
+    community: Community = attrs.field(
+        validator=attrs.validators.instance_of(Community), kw_only=True
+    )
+    cycles: dict[str, CyclePlan] = attrs.field(
+        factory=dict, converter=_cycles, validator=_check_cycles, kw_only=True
+    )
+    flows: tuple[Flow, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Flow), kw_only=True
+    )
+    observations: tuple[Observation, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Observation), kw_only=True
+    )
+    stories: tuple[Story, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_each(Story), kw_only=True
+    )
+    extra: Extra = _extra_field()
+
+    def plan(self, cycle: str) -> CyclePlan:
+        """The plan for one cycle, empty if the case has none."""
+        return self.cycles.get(cycle) or CyclePlan()
+
+    def elements(self) -> Iterator[tuple[str, str, int, Any]]:
+        """Every planned element as ``(cycle key, round key, index, element)``.
+
+        Cycles come in the case's order, rounds in the framework's order.
+        """
+        for cycle_key, plan in self.cycles.items():
+            for round_key in ROUND_FIELDS:
+                for i, element in enumerate(getattr(plan, round_key)):
+                    yield cycle_key, round_key, i, element
+
+    def aspirations(self) -> Iterator[tuple[str, Aspiration]]:
+        """Every aspiration with its cycle's key."""
+        for key, plan in self.cycles.items():
+            for item in plan.aspirations:
+                yield key, item
+
+    def conditions(self) -> Iterator[tuple[str, Condition]]:
+        """Every condition with its cycle's key."""
+        for key, plan in self.cycles.items():
+            for item in plan.conditions:
+                yield key, item
+
+    def indicators(self) -> Iterator[tuple[str, Indicator]]:
+        """Every indicator with its cycle's key."""
+        for key, plan in self.cycles.items():
+            for item in plan.indicators:
+                yield key, item
+
+    def data_sources(self) -> Iterator[tuple[str, DataSource]]:
+        """Every data source with its cycle's key."""
+        for key, plan in self.cycles.items():
+            for item in plan.data:
+                yield key, item
+
+    def with_observations(self, *observations: Observation) -> Case:
+        """A new case with these observations added after the existing ones.
+
+        >>> import datetime, valuecycles as vc
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"))
+        >>> obs = vc.Observation(indicator="x", date=datetime.date(2026, 1, 31), value=3)
+        >>> len(case.with_observations(obs).observations)
+        1
+        """
+        return attrs.evolve(self, observations=(*self.observations, *observations))
+
+    def with_stories(self, *stories: Story) -> Case:
+        """A new case with these stories added after the existing ones."""
+        return attrs.evolve(self, stories=(*self.stories, *stories))
+
+    def with_plan(self, cycle: str, plan: CyclePlan) -> Case:
+        """A new case whose plan for ``cycle`` is replaced by ``plan``."""
+        cycles = dict(self.cycles)
+        cycles[cycle] = plan
+        return attrs.evolve(self, cycles=cycles)

@@ -1,0 +1,370 @@
+"""Whole-case validation: unique ids, references that resolve, cycles that exist."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from typing import Final
+
+from valuecycles.errors import Problem, ValidationReport
+from valuecycles.framework._model import Framework
+from valuecycles.model._case import Case, Measure
+
+__all__ = ["validate"]
+
+_MAX_KNOWN: Final = 12
+
+
+def known_list(known: Collection[str]) -> str:
+    """Up to a dozen known names, sorted, for a message."""
+    if not known:
+        return "none"
+    names = sorted(known)
+    shown = ", ".join(names[:_MAX_KNOWN])
+    if len(names) > _MAX_KNOWN:
+        shown += f", … ({len(names) - _MAX_KNOWN} more)"
+    return shown
+
+
+def unknown_message(what: str, name: str, known: Collection[str]) -> str:
+    """'unknown aspiration 'x'; did you mean 'y'? known: ...'"""
+    message = f"unknown {what} {name!r}"
+    close = difflib.get_close_matches(name, list(known), n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    return f"{message}; known: {known_list(known)}"
+
+
+class _Checker:
+    def __init__(self, case: Case, framework: Framework | None, broken: Collection[str]) -> None:
+        self.case = case
+        self.framework = framework
+        self.broken = set(broken)
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        # id -> (kind, path)
+        self.ids: dict[str, tuple[str, str]] = {}
+        self.by_kind: dict[str, dict[str, str]] = defaultdict(dict)
+        self.indicator_cycle: dict[str, str] = {}
+        self.indicator_kind: dict[str, str] = {}
+        self.source_feeds: dict[str, tuple[str, ...]] = {}
+        self.observation_indicator: dict[str, str] = {}
+
+    def error(self, path: str, code: str, message: str) -> None:
+        self.errors.append(Problem(path, code, message))
+
+    def warn(self, path: str, code: str, message: str) -> None:
+        self.warnings.append(Problem(path, code, message, severity="warning"))
+
+    def canonical_cycle(self, key: str) -> str:
+        if self.framework is None:
+            return key
+        return self.framework.resolve(key) or key
+
+    # --- ids ---------------------------------------------------------------
+
+    def declare(self, kind: str, ident: str, path: str) -> None:
+        seen = self.ids.get(ident)
+        if seen is not None:
+            other_kind, other_path = seen
+            self.error(
+                f"{path}.id",
+                "duplicate-id",
+                f"id {ident!r} is already used by the {other_kind} at {other_path}; "
+                "ids must be unique within a case",
+            )
+            return
+        self.ids[ident] = (kind, path)
+        self.by_kind[kind][ident] = path
+
+    def resolve(self, kind: str, ident: str, path: str) -> bool:
+        if ident in self.by_kind[kind]:
+            return True
+        if ident in self.broken:
+            return False
+        other = self.ids.get(ident)
+        if other is not None:
+            message = f"{ident!r} is a {other[0]} ({other[1]}), not a {kind}"
+            message += f"; known {kind}s: {known_list(self.by_kind[kind])}"
+        else:
+            message = unknown_message(kind, ident, self.by_kind[kind])
+        self.error(path, "unknown-reference", message)
+        return False
+
+    # --- the passes --------------------------------------------------------
+
+    def run(self) -> ValidationReport:
+        self.check_framework()
+        self.collect_ids()
+        self.check_plan()
+        self.check_flows()
+        self.check_observations()
+        self.check_stories()
+        return ValidationReport(self.errors, self.warnings)
+
+    def check_framework(self) -> None:
+        case, fw = self.case, self.framework
+        if fw is None:
+            return
+        if case.framework_version is not None and case.framework_version != fw.version:
+            self.warn(
+                "$.framework_version",
+                "framework-version",
+                f"the case was written for version {case.framework_version!r} of framework "
+                f"{fw.name!r}, but version {fw.version!r} is loaded",
+            )
+        seen: dict[str, str] = {}
+        for key in case.cycles:
+            path = f"$.cycles.{key}"
+            canonical = fw.resolve(key)
+            if canonical is None:
+                self.error(
+                    path,
+                    "unknown-cycle",
+                    f"{unknown_message('cycle', key, fw.cycle_keys)} "
+                    f"(framework {fw.name!r})".replace("; known:", "; known cycles:", 1),
+                )
+                continue
+            if canonical in seen:
+                self.error(
+                    path,
+                    "duplicate-cycle",
+                    f"{key!r} and {seen[canonical]!r} are the same cycle "
+                    f"({canonical!r}); merge them into one",
+                )
+            seen[canonical] = key
+
+    def collect_ids(self) -> None:
+        for cycle_key, round_key, i, element in self.case.elements():
+            path = f"$.cycles.{cycle_key}.{round_key}[{i}]"
+            kind = _ROUND_KIND[round_key]
+            self.declare(kind, element.id, path)
+            if kind == "indicator":
+                self.indicator_cycle.setdefault(element.id, self.canonical_cycle(cycle_key))
+                self.indicator_kind.setdefault(element.id, element.kind)
+            elif kind == "data source":
+                self.source_feeds.setdefault(element.id, element.indicators)
+        for i, obs in enumerate(self.case.observations):
+            if obs.id is not None:
+                self.declare("observation", obs.id, f"$.observations[{i}]")
+                self.observation_indicator.setdefault(obs.id, obs.indicator)
+        for i, story in enumerate(self.case.stories):
+            self.declare("story", story.id, f"$.stories[{i}]")
+
+    def check_plan(self) -> None:
+        for cycle_key, plan in self.case.cycles.items():
+            base = f"$.cycles.{cycle_key}"
+            for i, cond in enumerate(plan.conditions):
+                for j, ref in enumerate(cond.supports):
+                    self.resolve("aspiration", ref, f"{base}.conditions[{i}].supports[{j}]")
+                if cond.mitigation is not None and cond.kind != "risk":
+                    self.warn(
+                        f"{base}.conditions[{i}].mitigation",
+                        "mitigation-without-risk",
+                        f"condition {cond.id!r} has a mitigation but is not a risk (kind: risk)",
+                    )
+            for i, ind in enumerate(plan.indicators):
+                path = f"{base}.indicators[{i}]"
+                for j, ref in enumerate(ind.signals):
+                    self.resolve("aspiration", ref, f"{path}.signals[{j}]")
+                self.check_measures(ind.id, ind.direction, ind.baseline, ind.target, path)
+                if ind.kind == "qualitative" and ind.aggregation in ("sum", "mean"):
+                    self.error(
+                        f"{path}.aggregation",
+                        "invalid-aggregation",
+                        f"a qualitative indicator cannot be aggregated by {ind.aggregation}; "
+                        "use latest or count",
+                    )
+            for i, src in enumerate(plan.data):
+                for j, ref in enumerate(src.indicators):
+                    self.resolve("indicator", ref, f"{base}.data[{i}].indicators[{j}]")
+
+    def check_measures(
+        self,
+        ident: str,
+        direction: str,
+        baseline: Measure | None,
+        target: Measure | None,
+        path: str,
+    ) -> None:
+        if baseline is None or target is None:
+            return
+        if baseline.value == target.value:
+            self.warn(
+                f"{path}.target",
+                "target-equals-baseline",
+                f"indicator {ident!r} has its target equal to its baseline, "
+                "so progress toward it cannot be measured",
+            )
+        elif (direction == "increase") != (target.value > baseline.value):
+            self.warn(
+                f"{path}.direction",
+                "target-against-direction",
+                f"indicator {ident!r} should {direction}, but its target "
+                f"({target.value}) is on the other side of its baseline ({baseline.value})",
+            )
+        if baseline.date is not None and target.date is not None and target.date < baseline.date:
+            self.warn(
+                f"{path}.target.date",
+                "target-before-baseline",
+                f"indicator {ident!r} has a target date before its baseline date",
+            )
+
+    def check_flows(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        for i, flow in enumerate(self.case.flows):
+            path = f"$.flows[{i}]"
+            self.resolve("indicator", flow.from_, f"{path}.from")
+            self.resolve("indicator", flow.to, f"{path}.to")
+            if flow.from_ == flow.to:
+                self.error(path, "self-flow", f"a flow from {flow.from_!r} to itself")
+            pair = (flow.from_, flow.to)
+            if pair in seen:
+                self.warn(
+                    path,
+                    "duplicate-flow",
+                    f"the flow from {flow.from_!r} to {flow.to!r} is declared twice",
+                )
+            seen.add(pair)
+
+    def check_observations(self) -> None:
+        for i, obs in enumerate(self.case.observations):
+            path = f"$.observations[{i}]"
+            known_indicator = self.resolve("indicator", obs.indicator, f"{path}.indicator")
+            if obs.source is not None and self.resolve("data source", obs.source, f"{path}.source"):
+                feeds = self.source_feeds.get(obs.source, ())
+                if known_indicator and obs.indicator not in feeds:
+                    self.error(
+                        f"{path}.source",
+                        "source-mismatch",
+                        f"data source {obs.source!r} does not feed indicator {obs.indicator!r}; "
+                        f"it feeds: {known_list(feeds)} (add the indicator to its indicators)",
+                    )
+            if known_indicator:
+                kind = self.indicator_kind.get(obs.indicator)
+                is_text = isinstance(obs.value, str)
+                if kind == "quantitative" and is_text:
+                    self.error(
+                        f"{path}.value",
+                        "wrong-value-kind",
+                        f"indicator {obs.indicator!r} is quantitative, so its value must be "
+                        f"a number, not the text {obs.value!r}",
+                    )
+                elif kind == "qualitative" and not is_text:
+                    self.error(
+                        f"{path}.value",
+                        "wrong-value-kind",
+                        f"indicator {obs.indicator!r} is qualitative, so its value must be "
+                        f"a text, not the number {obs.value!r}",
+                    )
+
+    def check_stories(self) -> None:
+        for i, story in enumerate(self.case.stories):
+            base = f"$.stories[{i}]"
+            if not story.steps:
+                self.error(
+                    f"{base}.steps",
+                    "empty-story",
+                    f"story {story.id!r} has no steps; a story needs at least one",
+                )
+            for j, step in enumerate(story.steps):
+                path = f"{base}.steps[{j}]"
+                step_cycle = self.check_step_cycle(step.cycle, f"{path}.cycle")
+                for k, ref in enumerate(step.indicators):
+                    if not self.resolve("indicator", ref, f"{path}.indicators[{k}]"):
+                        continue
+                    own = self.indicator_cycle.get(ref)
+                    if step_cycle is not None and own is not None and own != step_cycle:
+                        self.warn(
+                            f"{path}.indicators[{k}]",
+                            "cross-cycle-citation",
+                            f"the step is in the {step_cycle} cycle but cites {ref!r}, "
+                            f"an indicator of the {own} cycle",
+                        )
+                for k, ref in enumerate(step.observations):
+                    if not self.resolve("observation", ref, f"{path}.observations[{k}]"):
+                        continue
+                    indicator = self.observation_indicator.get(ref)
+                    if indicator is not None and indicator not in step.indicators:
+                        self.warn(
+                            f"{path}.observations[{k}]",
+                            "uncited-indicator",
+                            f"observation {ref!r} is of indicator {indicator!r}, "
+                            "which the step does not cite",
+                        )
+
+    def check_step_cycle(self, key: str, path: str) -> str | None:
+        fw = self.framework
+        if fw is None:
+            return None
+        canonical = fw.resolve(key)
+        if canonical is None:
+            self.error(
+                path,
+                "unknown-cycle",
+                unknown_message("cycle", key, fw.cycle_keys).replace("; known:", "; known cycles:"),
+            )
+        return canonical
+
+
+_ROUND_KIND: Final = {
+    "aspirations": "aspiration",
+    "conditions": "condition",
+    "indicators": "indicator",
+    "data": "data source",
+}
+
+
+def validate(
+    case: Case,
+    framework: Framework | None = None,
+    *,
+    _broken_ids: Iterable[str] = (),
+) -> ValidationReport:
+    """Check a case as a whole and report every problem at once.
+
+    It checks that ids are unique, that every reference resolves to an
+    element of the right kind, that every cycle exists in the case's
+    framework (or is one of its aliases), that observations fit their
+    indicator and source, and that stories cite what exists. ``framework``
+    defaults to the registered framework the case names.
+
+    >>> import valuecycles as vc
+    >>> case = vc.Case(
+    ...     community=vc.Community(name="Evaluators"),
+    ...     cycles={"immediate": vc.CyclePlan(indicators=[
+    ...         vc.Indicator(id="response-time", name="Hours to answer", signals=["quick"])])},
+    ... )
+    >>> report = vc.validate(case)
+    >>> report.valid
+    False
+    >>> print(report.errors[0].path)
+    $.cycles.immediate.indicators[0].signals[0]
+    >>> print(report.errors[0].message)
+    unknown aspiration 'quick'; known: none
+    """
+    from valuecycles.framework._registry import UnknownFrameworkError, load_framework
+
+    problems: list[Problem] = []
+    if framework is None:
+        try:
+            framework = load_framework(case.framework)
+        except UnknownFrameworkError as exc:
+            problems.append(Problem("$.framework", "unknown-framework", str(exc)))
+        except Exception as exc:  # a plugin that fails to load
+            problems.append(Problem("$.framework", "framework-error", str(exc)))
+    elif framework.name != case.framework:
+        problems.append(
+            Problem(
+                "$.framework",
+                "framework-mismatch",
+                f"the case names framework {case.framework!r}, "
+                f"but it is checked against {framework.name!r}",
+                severity="warning",
+            )
+        )
+    report = _Checker(case, framework, set(_broken_ids)).run()
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    return ValidationReport((*errors, *report.errors), (*warnings, *report.warnings))

@@ -1,0 +1,62 @@
+"""``valuecycles query``: ask a case a question; a readable table or ``--json``.
+
+The questions live in two tables: ``EVIDENCE_QUERIES`` (progress, stories,
+matrix: they need only the case) in ``_query_evidence`` and
+``GRAPH_QUERIES`` (gaps, coverage, chains: they use the graph) in
+``_query_graph``. Each entry is a :class:`Query`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from valuecycles.cli._common import EXIT_OK, add_framework_option, emit_json, load_case
+from valuecycles.cli._queries import Query
+from valuecycles.cli._query_evidence import EVIDENCE_QUERIES
+from valuecycles.cli._query_graph import GRAPH_QUERIES
+
+QUERIES: dict[str, Query] = {**EVIDENCE_QUERIES, **GRAPH_QUERIES}
+
+EXAMPLES = """\
+examples:
+  valuecycles query examples/evaluators-network.yaml progress
+  valuecycles query examples/evaluators-network.yaml stories --reaching applied
+  valuecycles query examples/evaluators-network.yaml matrix --json
+"""
+
+
+def add_parser(sub: Any) -> None:
+    parser = sub.add_parser(
+        "query",
+        help="ask a case a question (" + ", ".join(QUERIES) + ")",
+        description="Ask a case a question and print the answer as a table, or as JSON "
+        "with --json. The questions: "
+        + "; ".join(f"{name}: {q.help}" for name, q in QUERIES.items()),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("case", metavar="CASE", help="the case file")
+    parser.add_argument(
+        "question", choices=list(QUERIES), metavar="QUESTION", help="one of: " + ", ".join(QUERIES)
+    )
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    add_framework_option(parser)
+    seen: set[str] = set()
+    for query in QUERIES.values():
+        for option in query.options:
+            if option.flags[0] not in seen:
+                seen.add(option.flags[0])
+                parser.add_argument(*option.flags, **option.kwargs)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    case = load_case(args.case, args)
+    query = QUERIES[args.question]
+    result = query.compute(case, args)
+    if args.json:
+        emit_json(result.to_dict())
+    else:
+        query.render(result, args)
+    return EXIT_OK

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 import os
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +12,7 @@ from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework._model import Framework
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
 from valuecycles.io._formats import atomic_write, format_for, parse_text, read_text, serialize
+from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model._case import SCHEMA_VERSION, Case
 from valuecycles.model._validate import validate
 
@@ -31,8 +30,6 @@ __all__ = [
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 #: Upgrades of old documents: ``MIGRATIONS[n]`` turns version ``n`` into ``n + 1``.
 MIGRATIONS: dict[int, Migration] = {}
-_ITEM = re.compile(r"^(.*\[\d+\])")
-_CYCLE = re.compile(r"^(\$\.cycles\.[^.\[]+)")
 
 
 def register_migration(from_version: int) -> Callable[[Migration], Migration]:
@@ -73,126 +70,6 @@ def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
         version += 1
         data["schema_version"] = version
     return data
-
-
-_BROKEN = "\x00broken"
-
-
-def _salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str], Any] | None:
-    """Make a structurally valid copy of ``data`` for the whole-case checks.
-
-    First each offending value is taken out (an unknown key deleted, a bad
-    optional value removed, a bad id in a list replaced by a marker); what
-    still fails takes its whole list item (or cycle) out. Returns the copy,
-    the ids of the elements taken out (references to them are not reported
-    again), and a function that maps a path in the copy back to the
-    document; ``None`` when the document cannot be salvaged.
-    """
-    data = copy.deepcopy(data)
-    for p in problems:
-        parent, key = _locate(data, p.path)
-        if parent is None:
-            continue
-        if isinstance(key, int):
-            parent[key] = _BROKEN
-        else:
-            del parent[key]
-    try:
-        structure(data, Case)
-        return data, {_BROKEN}, lambda path: path
-    except ValidationError as exc:
-        remaining = exc.errors
-    removed: dict[str, list[int]] = {}
-    broken = {_BROKEN}
-    targets = set()
-    for p in remaining:
-        target = _salvage_path(p.path)
-        if target is None:
-            return None
-        targets.add(target)
-    for path in sorted(targets, key=lambda t: (t.count("["), t), reverse=True):
-        parent, key = _locate(data, path)
-        if parent is None:
-            continue
-        item = parent[key]
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            broken.add(item["id"])
-        del parent[key]
-        if isinstance(key, int):
-            removed.setdefault(path[: path.rfind("[")], []).append(key)
-    try:
-        structure(data, Case)
-    except ValidationError:
-        return None
-    for indices in removed.values():
-        indices.sort()
-    return data, broken, lambda path: _renumber(path, removed)
-
-
-def _renumber(path: str, removed: dict[str, list[int]]) -> str:
-    """Map a path in the salvaged copy back to the original document."""
-    if not removed:
-        return path
-    out = "$"
-    for name, index, quoted in _TOKEN.findall(path[1:]):
-        if index:
-            n = int(index)
-            for r in removed.get(out, ()):
-                if r <= n:
-                    n += 1
-            out = f"{out}[{n}]"
-        elif name:
-            out = f"{out}.{name}"
-        else:
-            out = f"{out}[{quoted}]"
-    return out
-
-
-def _salvage_path(path: str) -> str | None:
-    """The element a structural problem makes unusable: a list item or a cycle."""
-    match = _ITEM.match(path)
-    if match:
-        return match.group(1)
-    match = _CYCLE.match(path)
-    return match.group(1) if match else None
-
-
-_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]")
-
-
-def _locate(data: Any, path: str) -> tuple[Any, Any]:
-    steps: list[str | int] = []
-    for name, index, quoted in _TOKEN.findall(path[1:]):
-        if name:
-            steps.append(name)
-        elif index:
-            steps.append(int(index))
-        else:
-            steps.append(quoted[1:-1])
-    node = data
-    for step in steps[:-1]:
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return None, None
-    last = steps[-1] if steps else None
-    try:
-        node[last]
-    except (KeyError, IndexError, TypeError):
-        return None, None
-    return node, last
-
-
-def _ordered(problems: list[Problem]) -> list[Problem]:
-    """Problems in document order (by path, indices compared as numbers)."""
-
-    def key(p: Problem) -> list[tuple[int, int | str]]:
-        return [
-            (0, int(index)) if index else (1, name or quoted)
-            for name, index, quoted in _TOKEN.findall(p.path[1:])
-        ]
-
-    return sorted(problems, key=key)
 
 
 def _with_positions(problems: list[Problem], where: dict[str, tuple[int, int]]) -> list[Problem]:
@@ -252,14 +129,14 @@ def checked_case(
         case = structure(data, Case)
     except ValidationError as exc:
         structural = list(exc.errors)
-        salvaged = _salvage(data, structural)
+        salvaged = salvage(data, structural)
         if salvaged is None:
             raise ValidationError(_with_positions(structural, where), source=source) from None
         fixed, broken, back = salvaged
         report = validate(structure(fixed, Case), framework, _broken_ids=broken)
         semantic = [attrs.evolve(p, path=back(p.path)) for p in report.errors]
         raise ValidationError(
-            _with_positions(_ordered([*structural, *semantic]), where),
+            _with_positions(ordered([*structural, *semantic]), where),
             _with_positions([attrs.evolve(p, path=back(p.path)) for p in report.warnings], where),
             source=source,
         ) from None

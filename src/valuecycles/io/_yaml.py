@@ -3,7 +3,8 @@
 It follows YAML 1.2's core schema where YAML 1.1 surprises people: only
 ``true``/``false`` are booleans (``no``, ``yes``, ``on``, ``off`` stay text),
 ``12:30`` is text (no base-60 numbers), ``1_000`` is text. ``YYYY-MM-DD`` is a
-date, and an impossible one (``2026-13-45``) is an error at its line. A key
+date; an impossible one (``2026-13-45``) is read as text, which the case
+loader then reports as an invalid date with its path and line. A key
 given twice in one mapping is an error at the second one. The loader records
 the line and column of every value so problems can point into the file.
 """
@@ -82,19 +83,14 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
-def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> _dt.date:
+def _construct_date(loader: _Loader, node: yaml.ScalarNode) -> _dt.date | str:
+    """A date; an impossible one stays text, so the loader reports it with its path."""
     text = str(loader.construct_scalar(node))
     year, month, day = (int(part) for part in text.split("-"))
     try:
         return _dt.date(year, month, day)
-    except ValueError as exc:
-        mark = node.start_mark
-        raise YamlProblem(
-            "invalid-date",
-            f"{text!r} is not a valid date: {exc}",
-            mark.line + 1,
-            mark.column + 1,
-        ) from None
+    except ValueError:
+        return text
 
 
 def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool:

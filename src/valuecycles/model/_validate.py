@@ -36,6 +36,10 @@ def unknown_message(what: str, name: str, known: Collection[str]) -> str:
     return f"{message}; known: {known_list(known)}"
 
 
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
 class _Checker:
     def __init__(self, case: Case, framework: Framework | None, broken: Collection[str]) -> None:
         self.case = case
@@ -65,6 +69,8 @@ class _Checker:
     # --- ids ---------------------------------------------------------------
 
     def declare(self, kind: str, ident: str, path: str) -> None:
+        if ident in self.broken:
+            return
         seen = self.ids.get(ident)
         if seen is not None:
             other_kind, other_path = seen
@@ -85,7 +91,7 @@ class _Checker:
             return False
         other = self.ids.get(ident)
         if other is not None:
-            message = f"{ident!r} is a {other[0]} ({other[1]}), not a {kind}"
+            message = f"{ident!r} is {_article(other[0])} ({other[1]}), not {_article(kind)}"
             message += f"; known {kind}s: {known_list(self.by_kind[kind])}"
         else:
             message = unknown_message(kind, ident, self.by_kind[kind])

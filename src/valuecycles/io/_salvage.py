@@ -1,0 +1,243 @@
+"""Salvage: read what can be read of a document with structural errors.
+
+When a document has structural problems (a wrong type, an unknown key, a
+missing field), the whole-case checks (references, ids, cycles) still run on
+what could be read, so a user sees every problem in one go. Each bad value is
+replaced by a placeholder of the right type (or removed, where the field is
+optional); only what still cannot be read takes its whole element out.
+References to an element taken out are not reported again.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import re
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+import attrs
+
+from valuecycles.errors import Problem, ValidationError
+from valuecycles.io._convert import RENAMES, structure
+from valuecycles.model._case import Case
+
+__all__ = ["PLACEHOLDER", "ordered", "salvage"]
+
+_ITEM = re.compile(r"^(.*\[\d+\])")
+_CYCLE = re.compile(r"^(\$\.cycles\.[^.\[]+)")
+_MISSING = object()
+
+
+def _strip(t: Any) -> Any:
+    """The plain type behind ``Annotated`` and ``X | None``."""
+    while True:
+        origin = get_origin(t)
+        if origin is typing.Annotated:
+            t = get_args(t)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(t) if a is not type(None)]
+            if len(args) != 1:
+                return t
+            t = args[0]
+        else:
+            return t
+
+
+def _type_at(path: str) -> tuple[Any, bool]:
+    """The declared type of the value at a document path, and whether it is required."""
+    t: Any = Case
+    required = True
+    for name, index, quoted in _TOKEN.findall(path[1:]):
+        t = _strip(t)
+        key = name or (quoted[1:-1] if quoted else None)
+        if index:
+            args = get_args(t)
+            if get_origin(t) is not tuple or not args:
+                return Any, False
+            t, required = args[0], True
+        elif attrs.has(t) and key is not None:
+            attrs.resolve_types(t)
+            back = {v: k for k, v in RENAMES.get(t, {}).items()}
+            field = attrs.fields_dict(t).get(back.get(key, key))
+            if field is None:
+                return Any, False
+            required = field.default is attrs.NOTHING or (t is Case and key in _CASE_REQUIRED)
+            t = field.type
+        elif get_origin(t) is dict:
+            t, required = get_args(t)[1], True
+        else:
+            return Any, False
+    return t, required
+
+
+_CASE_REQUIRED = ("schema_version", "framework")
+
+
+def _placeholder(t: Any) -> Any:
+    """A value of type ``t`` that passes structuring, or ``_MISSING``."""
+    t = _strip(t)
+    origin = get_origin(t)
+    if t is str:
+        return _BROKEN
+    if t is bool:
+        return False
+    if t in (int, float):
+        return 0
+    if t is _dt.date:
+        return _dt.date(1970, 1, 1)
+    if origin is typing.Literal:
+        return get_args(t)[0]
+    if origin in (typing.Union, types.UnionType):
+        args = get_args(t)
+        if str in args:
+            return _BROKEN
+        if int in args or float in args:
+            return 0
+    if origin is tuple:
+        return []
+    if origin is dict:
+        return {}
+    return _MISSING
+
+
+_BROKEN = "\x00broken"
+#: The text that stands in for a bad value; problems that mention it are not reported.
+PLACEHOLDER = _BROKEN
+
+
+def _patch(data: Any, problem: Problem) -> None:
+    """Take one bad value out of ``data``: delete it, or put a placeholder in its place."""
+    parent, key = _locate(data, problem.path)
+    t, required = _type_at(problem.path)
+    if parent is None:
+        if problem.code != "missing-field":
+            return
+        cut = max(problem.path.rfind("."), problem.path.rfind("["))
+        holder, holder_key = _locate(data, problem.path[:cut])
+        if holder is None:
+            return
+        parent, key = holder[holder_key], problem.path[cut + 1 :]
+        if not isinstance(parent, dict):
+            return
+    if problem.code == "unknown-key" or (not required and not isinstance(key, int)):
+        del parent[key]
+        return
+    value = _placeholder(t)
+    if value is not _MISSING:
+        parent[key] = value
+
+
+def salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str], Any] | None:
+    """Make a structurally valid copy of ``data`` for the whole-case checks.
+
+    First each offending value is taken out (an unknown key deleted, a bad
+    optional value removed, a bad id in a list replaced by a marker); what
+    still fails takes its whole list item (or cycle) out. Returns the copy,
+    the ids of the elements taken out (references to them are not reported
+    again), and a function that maps a path in the copy back to the
+    document; ``None`` when the document cannot be salvaged.
+    """
+    data = copy.deepcopy(data)
+    for p in problems:
+        _patch(data, p)
+    try:
+        structure(data, Case)
+        return data, {_BROKEN}, lambda path: path
+    except ValidationError as exc:
+        remaining = exc.errors
+    removed: dict[str, list[int]] = {}
+    broken = {_BROKEN}
+    targets = set()
+    for p in remaining:
+        target = _salvage_path(p.path)
+        if target is None:
+            return None
+        targets.add(target)
+    for path in sorted(targets, key=lambda t: (t.count("["), t), reverse=True):
+        parent, key = _locate(data, path)
+        if parent is None:
+            continue
+        item = parent[key]
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            broken.add(item["id"])
+        del parent[key]
+        if isinstance(key, int):
+            removed.setdefault(path[: path.rfind("[")], []).append(key)
+    try:
+        structure(data, Case)
+    except ValidationError:
+        return None
+    for indices in removed.values():
+        indices.sort()
+    return data, broken, lambda path: _renumber(path, removed)
+
+
+def _renumber(path: str, removed: dict[str, list[int]]) -> str:
+    """Map a path in the salvaged copy back to the original document."""
+    if not removed:
+        return path
+    out = "$"
+    for name, index, quoted in _TOKEN.findall(path[1:]):
+        if index:
+            n = int(index)
+            for r in removed.get(out, ()):
+                if r <= n:
+                    n += 1
+            out = f"{out}[{n}]"
+        elif name:
+            out = f"{out}.{name}"
+        else:
+            out = f"{out}[{quoted}]"
+    return out
+
+
+def _salvage_path(path: str) -> str | None:
+    """The element a structural problem makes unusable: a list item or a cycle."""
+    match = _ITEM.match(path)
+    if match:
+        return match.group(1)
+    match = _CYCLE.match(path)
+    return match.group(1) if match else None
+
+
+_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]")
+
+
+def _locate(data: Any, path: str) -> tuple[Any, Any]:
+    """The container holding the value at ``path`` and its key there; ``(None, None)``."""
+    steps: list[str | int] = []
+    for name, index, quoted in _TOKEN.findall(path[1:]):
+        if name:
+            steps.append(name)
+        elif index:
+            steps.append(int(index))
+        else:
+            steps.append(quoted[1:-1])
+    node = data
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None, None
+    if not steps:
+        return None, None
+    last = steps[-1]
+    try:
+        node[last]
+    except (KeyError, IndexError, TypeError):
+        return None, None
+    return node, last
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems in document order (by path, indices compared as numbers)."""
+
+    def key(p: Problem) -> list[tuple[int, int | str]]:
+        return [
+            (0, int(index)) if index else (1, name or quoted)
+            for name, index, quoted in _TOKEN.findall(p.path[1:])
+        ]
+
+    return sorted(problems, key=key)

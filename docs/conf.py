@@ -18,7 +18,7 @@ import valuecycles  # noqa: E402
 
 project = "valuecycles"
 author = "The valuecycles developers"
-copyright = "2026, The valuecycles developers"  # noqa: A001
+copyright = "2026, The valuecycles developers"
 release = valuecycles.__version__
 version = ".".join(release.split(".")[:2])
 

@@ -29,9 +29,11 @@ def _framework_page() -> str:
     ]
     lines += [f"| {c.name} | `{c.key}` | {c.role} |" for c in framework.cycles]
     lines.append("")
-    lines.append("The rounds: " + "; ".join(
-        f"**{r.name}** (`{r.key}`): {r.description}" for r in framework.rounds
-    ) + ".")
+    lines.append(
+        "The rounds: "
+        + "; ".join(f"**{r.name}** (`{r.key}`): {r.description}" for r in framework.rounds)
+        + "."
+    )
     lines.append("")
     for cycle in framework.cycles:
         lines += [f"## {cycle.name}", "", f"Key `{cycle.key}`, role *{cycle.role}*.", ""]

@@ -38,6 +38,14 @@ from valuecycles.model import (
     Verification,
 )
 from valuecycles.model._validate import validate
+from valuecycles.walk import (
+    Interviewer,
+    LineInterviewer,
+    Prompt,
+    WalkError,
+    WalkResult,
+    guided_walk,
+)
 
 __all__ = [
     "Aspiration",
@@ -51,9 +59,12 @@ __all__ = [
     "Framework",
     "Guidance",
     "Indicator",
+    "Interviewer",
+    "LineInterviewer",
     "Measure",
     "Observation",
     "Problem",
+    "Prompt",
     "Round",
     "Step",
     "Story",
@@ -62,9 +73,12 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "Verification",
+    "WalkError",
+    "WalkResult",
     "__version__",
     "dump",
     "dumps",
+    "guided_walk",
     "load",
     "load_framework",
     "loads",

@@ -1,29 +1,65 @@
-"""``valuecycles guide``: the guide as a worksheet."""
+"""``valuecycles guide``: the guide as a worksheet, or a guided walk that writes a case."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
 
-from valuecycles.cli._common import EXIT_OK, CommandError, framework_from_args
-from valuecycles.framework._model import UnknownKeyError
+from valuecycles.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    Style,
+    framework_from_args,
+)
+from valuecycles.errors import ValidationError
+from valuecycles.framework._model import Cycle, Framework, Guidance, Round, UnknownKeyError
+from valuecycles.walk import Addition, Interviewer, LineInterviewer, Prompt, WalkError, WalkResult
 
 EXAMPLES = """\
 examples:
+  valuecycles guide -o case.yaml                 walk the guide and write a new case
+  valuecycles guide -o case.yaml --cycles immediate,applied
+                                                 walk two cycles only
+  valuecycles guide -o case.yaml < answers.txt   the walk from a script (one answer a line)
   valuecycles guide --print                      the whole guide as Markdown
   valuecycles guide --print immediate applied    two cycles only
   valuecycles guide --print > worksheet.md       a worksheet to fill in
+
+the walk, on a terminal: for each cycle and round it shows the key questions
+and numbered example prompts; type a number to pick an example or type your
+own item, one a line, and a blank line to go to the next round. After an
+indicator, name the aspirations it signals; after a data source, the
+indicators it feeds (numbers or ids, comma-separated; blank for none).
+Ctrl-D or Ctrl-C ends the walk early and writes what was given.
+
+the walk, from a pipe or file (one answer a line): the community's name;
+then for each cycle and each round, items one a line (a number picks that
+example), a blank line ending the round; after each indicator one line of
+the aspirations it signals, after each data source one line of the
+indicators it feeds. The end of the input ends the walk; what was given is
+written. With an existing FILE the first line is still read (so the same
+answers work for a new file and an existing one) but the file's community
+name is kept; new items are added after the file's own and nothing already
+there is changed.
 """
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "guide",
-        help="print the guide as a worksheet",
+        help="walk the guide and write a case, or print it as a worksheet",
         description="The Value Creation Framework guide: for each cycle, its four rounds "
         "(aspirations, conditions, indicators, data) with the key questions and example "
-        "prompts.",
+        "prompts. With -o FILE, a guided walk through the cycles and rounds that writes "
+        "(or adds to) a case file; with --print, or without -o, the guide as a Markdown "
+        "worksheet.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -37,9 +73,25 @@ def add_parser(sub: Any) -> None:
         help="print the guide as a Markdown worksheet",
     )
     parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="walk the guide and write the answers to this case file (.yaml, .json or "
+        ".toml); an existing file gets the new items added",
+    )
+    parser.add_argument(
+        "--cycles",
+        dest="walk_cycles",
+        action="append",
+        default=[],
+        metavar="CYCLE[,CYCLE...]",
+        help="walk only these cycles (comma-separated; in the framework's order)",
+    )
+    parser.add_argument(
         "--framework",
         metavar="NAME_OR_FILE",
-        help="a registered framework's name or a framework file (the guide's by default)",
+        help="a registered framework's name or a framework file (the guide's, or an "
+        "existing case's, by default)",
     )
     parser.set_defaults(run=run)
 
@@ -48,10 +100,193 @@ def run(args: argparse.Namespace) -> int:
     from valuecycles.framework._registry import load_framework
     from valuecycles.worksheet import worksheet
 
+    cycles = [*args.cycles, *(k.strip() for v in args.walk_cycles for k in v.split(","))]
+    cycles = [k for k in cycles if k]
+    if args.output:
+        if args.print_:
+            raise CommandError("choose one: --print or -o FILE", EXIT_USAGE)
+        return _walk(args, cycles)
     framework = framework_from_args(args) or load_framework()
     try:
-        text = worksheet(framework, args.cycles or None)
+        text = worksheet(framework, cycles or None)
     except UnknownKeyError as exc:
         raise CommandError(str(exc)) from None
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _walk(args: argparse.Namespace, cycles: list[str]) -> int:
+    from valuecycles.io._formats import format_for
+    from valuecycles.walk import guided_walk
+
+    path = Path(args.output)
+    try:
+        format_for(path)
+    except ValidationError as exc:
+        raise CommandError("", problems=exc.errors) from None
+    framework = framework_from_args(args)
+    case = None
+    if path.exists():
+        from valuecycles.cli._common import load_case
+
+        case = load_case(str(path), args)
+    interactive = sys.stdin.isatty()
+    interviewer: Interviewer
+    if interactive:
+        interviewer = TerminalInterviewer(sys.stdout, existing=case is not None)
+    else:
+        interviewer = LineInterviewer(_lines(sys.stdin))
+    try:
+        result = guided_walk(interviewer, framework=framework, cycles=cycles or None, case=case)
+    except UnknownKeyError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    except WalkError as exc:
+        raise CommandError(f"{exc}; nothing was written") from None
+    if interactive:
+        sys.stdout.write("\n")
+    return _write(result, path, framework, existing=case is not None)
+
+
+def _lines(stream: IO[str]) -> Iterator[str]:
+    while True:
+        line = stream.readline()
+        if not line:
+            return
+        yield line
+
+
+def _write(result: WalkResult, path: Path, framework: Framework | None, *, existing: bool) -> int:
+    out = sys.stdout
+    style = Style(out)
+    for note in result.notes:
+        sys.stderr.write(f"valuecycles: note: {note}\n")
+    if result.case is None:
+        sys.stderr.write("valuecycles: no community name was given; nothing was written\n")
+        return EXIT_INVALID
+    counts = ", ".join(_count(n, key) for key, n in result.counts().items() if n)
+    ended = ""
+    if result.interrupted:
+        ended = " (interrupted; what was given is kept)"
+    elif not result.complete:
+        ended = " (the input ended before the last round)"
+    if existing:
+        if not result.additions:
+            out.write(f"{path}: nothing to add; the file is unchanged{ended}\n")
+            return EXIT_OK
+        _add_to_document(path, result)
+        out.write(f"{path}: {style.green('added')} {counts}{ended}\n")
+        return EXIT_OK
+    from valuecycles.io._document import dump
+
+    dump(result.case, path, framework=framework)
+    what = counts or "the community only"
+    out.write(f"{path}: {style.green('written')}, {what}{ended}\n")
+    return EXIT_OK
+
+
+class TerminalInterviewer(Interviewer):
+    """The walk for a person at a terminal: the guide's text, numbered examples, prompts."""
+
+    def __init__(self, out: IO[str], *, existing: bool = False) -> None:
+        self.out = out
+        self.style = Style(out)
+        self.existing = existing
+        self.width = max(40, min(100, _columns() - 2))
+
+    def _say(self, text: str = "", indent: int = 0) -> None:
+        if not text:
+            self.out.write("\n")
+            return
+        pad = " " * indent
+        for para in text.split("\n"):
+            self.out.write(
+                textwrap.fill(para, self.width, initial_indent=pad, subsequent_indent=pad) + "\n"
+            )
+
+    def begin_cycle(self, cycle: Cycle) -> None:
+        self._say()
+        self.out.write(self.style.bold(cycle.name.upper()) + "\n")
+        if cycle.description:
+            self._say(cycle.description)
+
+    def begin_round(self, cycle: Cycle, rnd: Round, guidance: Guidance) -> None:
+        self._say()
+        self.out.write(self.style.bold(f"{cycle.name}: {rnd.name}") + "\n")
+        for question in guidance.questions:
+            self._say(question, 2)
+        if guidance.examples:
+            self._say(guidance.lead or "Examples:", 2)
+            for n, example in enumerate(guidance.examples, start=1):
+                self._say(f"{n:>2}. {example}", 4)
+        self.out.write(
+            self.style.dim(
+                "  Type a number to pick an example, or your own item; one a line. "
+                "A blank line goes on to the next round."
+            )
+            + "\n"
+        )
+
+    def ask(self, prompt: Prompt) -> str | None:
+        if prompt.kind == "community":
+            if prompt.default is not None:
+                self.out.write(f"Adding to the case of {self.style.bold(prompt.default)}.\n")
+                return prompt.default
+            label = "Community name: "
+        elif prompt.kind == "item":
+            label = f"{prompt.noun}> "
+        else:
+            verb = "signal" if prompt.kind == "signals" else "feed"
+            self._say(
+                f"Which {prompt.noun} does {prompt.item!r} {verb}? "
+                "(numbers or ids, comma-separated; blank for none)",
+                2,
+            )
+            for n, choice in enumerate(prompt.choices, start=1):
+                self._say(f"{n:>2}. {choice.id}: {choice.text}", 4)
+            if not prompt.choices:
+                self._say(f"(no {prompt.noun} in this cycle yet; ids from other cycles work)", 4)
+            label = f"{prompt.kind}> "
+        try:
+            return input(label)
+        except EOFError:
+            self.out.write("\n")
+            return None
+
+    def reject(self, prompt: Prompt, answer: str, message: str) -> None:
+        self.out.write(f"  {self.style.yellow(message)}\n")
+
+    def added(self, addition: Addition) -> None:
+        self.out.write(self.style.dim(f"  + {addition.element.id}") + "\n")
+
+
+def _columns() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 80
+
+
+def _add_to_document(path: Path, result: WalkResult) -> None:
+    import importlib
+
+    try:
+        roundtrip = importlib.import_module("valuecycles.io._roundtrip")
+    except ImportError:
+        raise CommandError(
+            f"adding to an existing file ({path}) is not available in this build; "
+            "write to a new file"
+        ) from None
+    roundtrip.add_to_document(path, result.document_additions())
+
+
+_NOUNS = {
+    "aspirations": ("aspiration", "aspirations"),
+    "conditions": ("condition", "conditions"),
+    "indicators": ("indicator", "indicators"),
+    "data": ("data source", "data sources"),
+}
+
+
+def _count(n: int, round_key: str) -> str:
+    one, many = _NOUNS.get(round_key, (round_key, round_key))
+    return f"{n} {one if n == 1 else many}"

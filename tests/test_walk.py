@@ -1,0 +1,379 @@
+"""The guided walk: the library, the line protocol on a pipe, and a real terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import valuecycles as vc
+from valuecycles.cli import main
+from valuecycles.walk import make_id
+
+FW = vc.load_framework()
+ROUNDS = 4
+
+
+def blank_rounds(n: int) -> list[str]:
+    return [""] * n
+
+
+def test_a_whole_cycle_by_line_protocol() -> None:
+    lines = [
+        "Evaluators",
+        # aspirations: own text, then example 3
+        "Questions answered in two days",
+        "3",
+        "",
+        # conditions
+        "facilitation",
+        "",
+        # indicators: example 1 signals aspiration 1 by number, then own text by id
+        "1",
+        "1",
+        "Median hours to first answer",
+        "questions-answered-in-two-days, 2",
+        "",
+        # data: feeds both indicators, one by number, one by id
+        "Forum export",
+        "2,levels-of-attendance-participation-and-commitment",
+        "",
+    ]
+    result = vc.guided_walk(vc.LineInterviewer(lines), cycles=["immediate"])
+    assert result.complete
+    assert not result.interrupted
+    assert result.community == "Evaluators"
+    plan = result.case.plan("immediate")  # type: ignore[union-attr]
+    guidance = FW.guidance("immediate", "aspirations")
+    assert [a.text for a in plan.aspirations] == [
+        "Questions answered in two days",
+        guidance.examples[2],
+    ]
+    assert [a.id for a in plan.aspirations] == [
+        "questions-answered-in-two-days",
+        "sense-of-accomplishment",
+    ]
+    assert [c.id for c in plan.conditions] == ["facilitation"]
+    first, second = plan.indicators
+    assert first.name == FW.guidance("immediate", "indicators").examples[0]
+    assert first.signals == ("questions-answered-in-two-days",)
+    assert second.signals == ("questions-answered-in-two-days", "sense-of-accomplishment")
+    assert plan.data[0].indicators == (second.id, first.id)
+    assert not vc.validate(result.case).errors  # type: ignore[arg-type]
+    assert result.counts() == {"aspirations": 2, "conditions": 1, "indicators": 2, "data": 1}
+
+
+def test_cycles_come_in_the_frameworks_order() -> None:
+    lines = ["X", "", "", "", "", "a realized hope", "", "", "", ""]
+    result = vc.guided_walk(vc.LineInterviewer(lines), cycles=["realized", "immediate"])
+    assert result.complete
+    # immediate is walked first (four blank rounds), then realized
+    assert [(a.cycle, a.element.id) for a in result.additions] == [("realized", "a-realized-hope")]
+
+
+def test_an_unknown_cycle_names_the_known_ones() -> None:
+    with pytest.raises(vc.UnknownKeyError, match="known: immediate"):
+        vc.guided_walk(vc.LineInterviewer([]), cycles=["orienting"])
+
+
+def test_the_end_of_input_keeps_what_was_given() -> None:
+    lines = ["X", "hope", "", "", "an indicator"]  # ends where the signals line is due
+    result = vc.guided_walk(vc.LineInterviewer(lines), cycles=["immediate"])
+    assert not result.complete
+    assert [a.element.id for a in result.additions] == ["hope", "an-indicator"]
+    assert result.case.plan("immediate").indicators[0].signals == ()  # type: ignore[union-attr]
+
+
+def test_no_input_gives_no_case() -> None:
+    result = vc.guided_walk(vc.LineInterviewer([]))
+    assert result.case is None
+    assert result.community is None
+    assert result.to_dict() == {
+        "community": None,
+        "complete": False,
+        "interrupted": False,
+        "additions": [],
+        "notes": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["", "x"], "line 1: the community's name is empty"),
+        (["X", "99"], "line 2: 99 is not the number of an example"),
+        (["X", "", "", "ind", "7"], "line 5: 7 is not one of the numbers shown"),
+        (
+            ["X", "a", "", "", "ind", "nope"],
+            "line 6: 'nope' is not a known aspiration id; known: a",
+        ),
+    ],
+)
+def test_a_bad_line_is_named(lines: list[str], message: str) -> None:
+    with pytest.raises(vc.WalkError, match=message):
+        vc.guided_walk(vc.LineInterviewer(lines), cycles=["immediate"])
+
+
+def test_ctrl_c_keeps_what_was_given() -> None:
+    class Interrupting(vc.LineInterviewer):
+        def ask(self, prompt: vc.Prompt) -> str | None:
+            if prompt.kind == "item" and prompt.round and prompt.round.key == "conditions":
+                raise KeyboardInterrupt
+            return super().ask(prompt)
+
+    result = vc.guided_walk(Interrupting(["X", "a hope", ""]))
+    assert result.interrupted
+    assert not result.complete
+    assert [a.element.id for a in result.additions] == ["a-hope"]
+
+
+def test_an_existing_case_is_added_to_and_not_changed(example_path: Path) -> None:
+    case = vc.load(example_path)
+    # the name differs: kept, with a note; a new aspiration whose id is taken
+    lines = ["Someone else", "Questions get a useful answer", "quick answers", "", "", "2"]
+    lines += ["quick-answers, quick-answers-2", "", "a new log", "response-time", ""]
+    result = vc.guided_walk(vc.LineInterviewer(lines), cycles=["immediate"], case=case)
+    assert result.complete
+    assert result.community == case.community.name
+    assert "was not used" in result.notes[0]
+    new = result.case.plan("immediate")  # type: ignore[union-attr]
+    old = case.plan("immediate")
+    assert new.aspirations[: len(old.aspirations)] == old.aspirations
+    assert [a.id for a in new.aspirations[len(old.aspirations) :]] == [
+        "questions-get-a-useful-answer",
+        "quick-answers-2",
+    ]
+    assert new.indicators[-1].signals == ("quick-answers", "quick-answers-2")
+    assert new.data[-1].indicators == ("response-time",)
+    assert result.case.observations == case.observations  # type: ignore[union-attr]
+    assert result.document_additions()[0] == (
+        ("cycles", "immediate", "aspirations"),
+        {"id": "questions-get-a-useful-answer", "text": "Questions get a useful answer"},
+    )
+    assert not vc.validate(result.case).errors  # type: ignore[arg-type]
+
+
+def test_numbers_offered_for_links_are_the_cycles_own() -> None:
+    seen: list[vc.Prompt] = []
+
+    class Recording(vc.LineInterviewer):
+        def ask(self, prompt: vc.Prompt) -> str | None:
+            seen.append(prompt)
+            return super().ask(prompt)
+
+    lines = ["X", "hope one", "hope two", "", "", "ind", "2", "", "src", "1", ""]
+    vc.guided_walk(Recording(lines), cycles=["potential"])
+    signals = next(p for p in seen if p.kind == "signals")
+    assert [c.id for c in signals.choices] == ["hope-one", "hope-two"]
+    assert signals.item == "ind"
+    feeds = next(p for p in seen if p.kind == "feeds")
+    assert [c.id for c in feeds.choices] == ["ind"]
+
+
+# --- ids ------------------------------------------------------------------
+
+
+@given(st.text(max_size=80), st.sets(st.text(min_size=1, max_size=12), max_size=5))
+def test_ids_are_lower_case_hyphenated_unique(text: str, taken: set[str]) -> None:
+    ident = make_id(text, taken)
+    assert ident not in taken
+    assert ident == ident.lower() or not ident.isascii()
+    assert ident.strip("-") == ident
+    assert "--" not in ident
+    assert " " not in ident
+    assert "_" not in ident
+    assert len(ident) <= 70
+    vc.Aspiration(id=ident, text="t")  # a valid id
+
+
+@given(st.lists(st.text(alphabet="ab -", max_size=6), max_size=12))
+def test_items_walked_become_elements_in_order(items: list[str]) -> None:
+    items = [i for i in items if i.strip()]
+    result = vc.guided_walk(vc.LineInterviewer(["X", *items, ""]), cycles=["enabling"])
+    plan = result.case.plan("enabling")  # type: ignore[union-attr]
+    assert [a.text for a in plan.aspirations] == [i.strip() for i in items]
+    ids = [a.id for a in plan.aspirations]
+    assert len(set(ids)) == len(ids)
+    assert not vc.validate(result.case).errors  # type: ignore[arg-type]
+
+
+def test_make_id_keeps_other_scripts_and_falls_back() -> None:
+    assert make_id("Ça marche") == "ca-marche"
+    assert make_id("学习社区") == "学习社区"
+    assert make_id("!!!", fallback="data source") == "data-source"
+    assert make_id("x" * 100) == "x" * 60
+
+
+# --- the command line, piped -------------------------------------------------
+
+
+def run_cli(args: list[str], text: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("valuecycles")
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run(
+        [str(exe), *args], input=text, capture_output=True, text=True, cwd=cwd, env=env, check=False
+    )
+
+
+def test_cli_writes_a_new_case_from_a_pipe(tmp_path: Path) -> None:
+    answers = "Evaluators\nquick answers\n\n\n1\n1\n\nforum\n1\n\n"
+    done = run_cli(["guide", "-o", "case.yaml", "--cycles", "immediate"], answers, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "written, 1 aspiration, 1 indicator, 1 data source" in done.stdout
+    case = vc.load(tmp_path / "case.yaml")
+    assert case.community.name == "Evaluators"
+    assert case.plan("immediate").data[0].indicators == (case.plan("immediate").indicators[0].id,)
+
+
+def test_cli_end_of_input_writes_what_was_given(tmp_path: Path) -> None:
+    done = run_cli(["guide", "-o", "case.json"], "Evaluators\nquick answers\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "the input ended before the last round" in done.stdout
+    case = vc.load(tmp_path / "case.json")
+    assert [a.id for a in case.plan("immediate").aspirations] == ["quick-answers"]
+
+
+def test_cli_bad_line_writes_nothing(tmp_path: Path) -> None:
+    done = run_cli(["guide", "-o", "case.yaml"], "Evaluators\n42\n", tmp_path)
+    assert done.returncode == 1
+    assert "line 2: 42 is not the number of an example" in done.stderr
+    assert "nothing was written" in done.stderr
+    assert not (tmp_path / "case.yaml").exists()
+
+
+def test_cli_empty_input_writes_nothing(tmp_path: Path) -> None:
+    done = run_cli(["guide", "-o", "case.yaml"], "", tmp_path)
+    assert done.returncode == 1
+    assert "no community name" in done.stderr
+    assert not (tmp_path / "case.yaml").exists()
+
+
+def test_cli_unknown_cycle_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["guide", "-o", str(tmp_path / "c.yaml"), "--cycles", "nope"]) == 2
+    assert "unknown cycle 'nope'" in capsys.readouterr().err
+
+
+def test_cli_unknown_suffix_is_invalid_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["guide", "-o", str(tmp_path / "c.txt")]) == 1
+    assert "cannot tell the format" in capsys.readouterr().err
+
+
+def test_cli_print_and_output_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["guide", "--print", "-o", str(tmp_path / "c.yaml")]) == 2
+
+
+def test_cli_an_invalid_existing_file_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text("schema_version: 1\nframework: wenger-trayner\ncommunity: {}\n")
+    done = run_cli(["guide", "-o", "case.yaml"], "X\n", tmp_path)
+    assert done.returncode == 1
+    assert "$.community.name" in done.stderr
+    assert path.read_text() == "schema_version: 1\nframework: wenger-trayner\ncommunity: {}\n"
+
+
+# --- the command line, in a real terminal ------------------------------------
+
+
+def spawn(args: list[str], cwd: Path) -> Any:
+    pexpect = pytest.importorskip("pexpect")
+    exe = Path(sys.executable).with_name("valuecycles")
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "LINES": "40"}
+    return pexpect.spawn(
+        str(exe), args, cwd=str(cwd), env=env, encoding="utf-8", timeout=15, dimensions=(40, 100)
+    )
+
+
+def test_terminal_walk(tmp_path: Path) -> None:
+    c = spawn(["guide", "-o", "case.yaml", "--cycles", "applied"], tmp_path)
+    expect, send = c.expect, c.sendline
+    expect("Community name: ")
+    send("Evaluators")
+    expect("APPLIED VALUE")
+    expect("Who should apply the learning of the community")
+    expect(r" 2\. improved practice")
+    expect("aspiration> ")
+    send("2")
+    expect(r"\+ improved-practice")
+    expect("aspiration> ")
+    send("17")
+    expect("17 is not the number of an example")  # asked again, not fatal
+    expect("aspiration> ")
+    send("")
+    expect("condition> ")
+    send("")
+    expect("Would you pay attention to:")
+    expect("indicator> ")
+    send("Share of audits using the checklist")
+    expect(r"Which aspirations does 'Share of audits using the checklist' signal\?")
+    expect(r" 1\. improved-practice: improved practice")
+    expect("signals> ")
+    send("nope")
+    expect("'nope' is not a known aspiration id")
+    expect("signals> ")
+    send("1")
+    expect("indicator> ")
+    send("")
+    expect("data source> ")
+    send("1")  # time to 80% adoption
+    expect("feeds> ")
+    send("1")
+    expect("data source> ")
+    send("")
+    expect(r"case\.yaml: written, 1 aspiration, 1 indicator, 1 data source")
+    expect(pexpect_eof())
+    case = vc.load(tmp_path / "case.yaml")
+    plan = case.plan("applied")
+    assert plan.indicators[0].signals == ("improved-practice",)
+    assert plan.data[0].name == "time to 80% adoption"
+    assert plan.data[0].indicators == ("share-of-audits-using-the-checklist",)
+
+
+def pexpect_eof() -> object:
+    import pexpect
+
+    return pexpect.EOF
+
+
+@pytest.mark.parametrize("key", ["ctrl-d", "ctrl-c"])
+def test_terminal_end_keeps_what_was_given(tmp_path: Path, key: str) -> None:
+    c = spawn(["guide", "-o", "case.toml"], tmp_path)
+    expect = c.expect
+    expect("Community name: ")
+    c.sendline("Evaluators")
+    expect("aspiration> ")
+    c.sendline("quick answers")
+    expect("aspiration> ")
+    if key == "ctrl-d":
+        c.sendeof()
+        expect("the input ended before the last round")
+    else:
+        c.sendintr()
+        expect("interrupted; what was given is kept")
+    expect(pexpect_eof())
+    c.close()
+    assert c.exitstatus == 0
+    case = vc.load(tmp_path / "case.toml")
+    assert [a.id for a in case.plan("immediate").aspirations] == ["quick-answers"]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_terminal_has_no_colour_with_no_color(tmp_path: Path) -> None:
+    c = spawn(["guide", "-o", "case.yaml", "--cycles", "enabling"], tmp_path)
+    c.expect("Community name: ")
+    c.sendline("X")
+    c.expect("aspiration> ")
+    assert "\x1b[" not in c.before
+    c.sendeof()
+    c.expect(pexpect_eof())

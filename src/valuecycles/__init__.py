@@ -38,6 +38,7 @@ from valuecycles.model import (
     Verification,
 )
 from valuecycles.model._validate import validate
+from valuecycles.report import render_report, write_report
 from valuecycles.walk import (
     Interviewer,
     LineInterviewer,
@@ -83,5 +84,7 @@ __all__ = [
     "load_framework",
     "loads",
     "register_framework",
+    "render_report",
     "validate",
+    "write_report",
 ]

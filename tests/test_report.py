@@ -1,0 +1,262 @@
+"""The report: every section, escaping, consent, determinism, Markdown, the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import valuecycles as vc
+from report_cases import SCRIPT, hostile_case
+from valuecycles.cli import main
+
+AS_OF = dt.date(2026, 6, 1)
+SECTIONS = ("community", "cycles", "stories", "matrix", "graph", "chains", "gaps", "coverage")
+CYCLES = [c.key for c in vc.load_framework().cycles]
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return vc.render_report(hostile_case(), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def example_page() -> str:
+    case = vc.load(Path(__file__).parent.parent / "examples" / "evaluators-network.yaml")
+    return vc.render_report(case, as_of=AS_OF)
+
+
+def test_every_section_is_there(page: str) -> None:
+    ids = {a.get("id") for _t, a in parse(page).tags}
+    for section in SECTIONS:
+        assert section in ids, section
+    for key in CYCLES:
+        assert f"cycle-{key}" in ids, key
+
+
+def test_an_empty_cycle_is_a_finding(page: str) -> None:
+    empty = re.search(
+        r"<section class='cycle empty' id='cycle-enabling'>(.*?)</section>", page, re.S
+    )
+    assert empty is not None
+    assert "An empty cycle is a finding" in empty.group(1)
+    assert "<section class='cycle' id='cycle-immediate'>" in page
+
+
+def test_user_text_is_escaped(page: str) -> None:
+    parsed = parse(page)
+    tags = [t for t, _a in parsed.tags]
+    assert "script" not in tags
+    assert "img" not in tags
+    assert "b" not in tags
+    assert "i" not in tags
+    text = "".join(parsed.text)
+    assert f"Evaluators {SCRIPT}" in text
+    assert f"I asked {SCRIPT}" in text
+    assert f"Happy {SCRIPT}" in text
+
+
+def test_plots_are_inline_svg_with_dollars_as_text(page: str) -> None:
+    parsed = parse(page)
+    svgs = [a for t, a in parsed.tags if t == "svg"]
+    assert len(svgs) >= 2  # one trend plot (the qualitative indicator has none) and the graph
+    assert any(a.get("aria-label") == "Trend of Cost in $ per $answer$" for a in svgs)
+    assert "$ (US)" in "".join(parsed.text)  # the unit, on the plot's axis, as text
+
+
+def test_ids_inside_plots_are_unique(example_page: str) -> None:
+    ids = [a["id"] for _t, a in parse(example_page).tags if a.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_nothing_is_loaded_from_anywhere(page: str) -> None:
+    for _tag, attrs in parse(page).tags:
+        for name in ("src", "href", "xlink:href"):
+            value = attrs.get(name)
+            if value is not None:
+                assert value.startswith("#"), (name, value)
+    assert not re.search(r"url\((?!#)", page)
+    assert not re.search(r"https?:", page)
+    assert "Content-Security-Policy" in page
+
+
+def test_narrators_as_consent_allows(page: str) -> None:
+    assert "Ana Public" in page
+    assert "Ina Internal (internal: not to be shared outside the organisation)" in page
+    assert "Ano Nymous" not in page
+    public = vc.render_report(hostile_case(), as_of=AS_OF, audience="public")
+    assert "Ana Public" in public
+    assert "Ina Internal" not in public
+    assert "Ano Nymous" not in public
+
+
+def test_same_case_same_bytes(page: str) -> None:
+    assert vc.render_report(hostile_case(), as_of=AS_OF) == page
+
+
+def test_the_example_report(example_page: str) -> None:
+    text = "".join(parse(example_page).text)
+    assert "Evaluation practitioners network" in text
+    assert "Median hours to first answer" in text
+    assert "The audit checklist" in text
+    assert "A member from a regional office (internal" in text
+    assert "data source 'forum-log' is collected monthly" in text  # a gap, as of June
+
+
+def test_progress_is_reported() -> None:
+    calls: list[tuple[int, int, str]] = []
+    vc.render_report(hostile_case(), as_of=AS_OF, on_progress=lambda *a: calls.append(a))
+    assert calls
+    assert [c[0] for c in calls] == list(range(1, len(calls) + 1))
+    assert calls[-1][0] == calls[-1][1]
+
+
+def test_markdown_text_escapes_and_omits_plots() -> None:
+    text = vc.render_report(hostile_case(), "markdown", as_of=AS_OF)
+    assert "<script>" not in text
+    assert r"\<script\>" in text
+    assert "Ano Nymous" not in text
+    assert "The trend plot is left out here" in text
+    for heading in ("## The cycles", "## Value-creation stories", "## Gaps", "## Coverage"):
+        assert heading in text
+    assert "### Enabling value" in text
+    assert "An empty cycle is a finding" in text
+
+
+def test_write_markdown_with_plot_files(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    written = vc.write_report(hostile_case(), target, as_of=AS_OF)
+    assert written[0] == target
+    plots = sorted(p.name for p in (tmp_path / "report-plots").iterdir())
+    assert set(plots) == {p.name for p in written[1:]}
+    assert "value-creation-graph.svg" in plots
+    text = target.read_text()
+    for name in plots:
+        assert f"(report-plots/{name})" in text
+    for path in written[1:]:
+        assert path.read_text().lstrip().startswith("<?xml")
+    again = tmp_path / "again"
+    again.mkdir()
+    vc.write_report(hostile_case(), again / "report.md", as_of=AS_OF)
+    assert (again / "report.md").read_text() == text
+    for name in plots:
+        assert (again / "report-plots" / name).read_bytes() == (
+            tmp_path / "report-plots" / name
+        ).read_bytes()
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ValueError, match="unknown report format 'pdf'"):
+        vc.render_report(hostile_case(), "pdf")
+    with pytest.raises(ValueError, match="cannot tell the report format"):
+        vc.write_report(hostile_case(), "report.pdf")
+
+
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=texts, step=texts)
+def test_any_text_comes_back_as_text(name: str, step: str) -> None:
+    name, step = name.strip() or "x", step.strip() or "y"
+    case = vc.Case(
+        community=vc.Community(name=name),
+        stories=[vc.Story(id="s", title="T", steps=[vc.Step(cycle="immediate", text=step)])],
+    )
+    parsed = parse(vc.render_report(case, as_of=AS_OF))
+    assert {t for t, _a in parsed.tags} <= ALLOWED_TAGS
+    text = "".join(parsed.text)
+    assert " ".join(name.split()) in " ".join(text.split())
+    assert " ".join(step.split()) in " ".join(text.split())
+
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "p", "h1", "h2", "h3", "h4",
+    "h5", "dl", "dt", "dd", "nav", "ol", "ul", "li", "a", "section", "span", "code", "strong",
+    "br", "article", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td", "div",
+    "footer", "svg", "g", "path", "defs", "use", "clippath", "text", "rect", "polyline",
+    "line", "circle", "tspan", "ellipse", "polygon",
+}  # fmt: skip
+
+
+# --- the command line ----------------------------------------------------------
+
+
+def test_cli_report_html(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", str(example_path), "-o", str(out), "--as-of", "2026-06-01"]) == 0
+    assert f"{out}: written" in capsys.readouterr().out
+    assert out.read_text() == vc.render_report(vc.load(example_path), as_of=AS_OF)
+
+
+def test_cli_report_markdown(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "wiki.md"
+    assert main(["report", str(example_path), "-o", str(out)]) == 0
+    assert "and 3 plot files" in capsys.readouterr().out
+    assert (tmp_path / "wiki-plots" / "response-time.svg").exists()
+
+
+def test_cli_report_unknown_suffix(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(example_path), "-o", str(tmp_path / "r.pdf")]) == 2
+    assert "cannot tell the report format" in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_cli_report_invalid_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "bad.yaml"
+    case.write_text("schema_version: 1\nframework: wenger-trayner\ncommunity: {}\n")
+    assert main(["report", str(case), "-o", str(tmp_path / "r.html")]) == 1
+    assert "$.community.name" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_cli_report_missing_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "r.html")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_report_bad_date(example_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["report", str(example_path), "-o", "r.html", "--as-of", "June"])
+    assert info.value.code == 2
+    assert "not a date" in capsys.readouterr().err
+
+
+def test_cli_public_report(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "public.html"
+    assert main(["report", str(example_path), "-o", str(out), "--public"]) == 0
+    assert "A member from a regional office" not in out.read_text()

@@ -2,6 +2,206 @@
 
 from __future__ import annotations
 
-from valuecycles.cli._queries import Query
+import argparse
+import datetime as _dt
+import sys
+from typing import Any
 
-GRAPH_QUERIES: dict[str, Query] = {}
+from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args
+from valuecycles.cli._queries import Option, Query
+from valuecycles.framework._model import UnknownKeyError
+from valuecycles.graph import Chains, Coverage, Gaps, ValueGraph, build_graph
+from valuecycles.model._case import Case
+
+__all__ = ["GRAPH_QUERIES"]
+
+
+def _iso_date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _whole(least: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, not {value}")
+        return value
+
+    return parse
+
+
+def _graph(case: Case, args: argparse.Namespace) -> ValueGraph:
+    return build_graph(case, framework_from_args(args))
+
+
+def _table(rows: list[list[str]], style: Style, header: list[str]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    padded = [h.ljust(w) for h, w in zip(header, widths, strict=True)]
+    padded[-1] = header[-1]
+    lines = ["  ".join(style.bold(h) for h in padded)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --- gaps -----------------------------------------------------------------------
+
+
+def _gaps(case: Case, args: argparse.Namespace) -> Gaps:
+    return _graph(case, args).gaps(as_of=args.as_of)
+
+
+def _render_gaps(result: Gaps, args: argparse.Namespace) -> None:
+    out = sys.stdout
+    style = Style(out)
+    when = result.as_of.isoformat()
+    if not result.gaps:
+        out.write(f"No gaps as of {when}.\n")
+        return
+    rows = [[g.kind, g.cycle or "-", g.id, g.message] for g in result]
+    out.write(_table(rows, style, ["kind", "cycle", "id", "what is missing"]))
+    n = len(result)
+    out.write(f"\n{n} gap{'s' if n != 1 else ''} as of {when}.\n")
+
+
+# --- coverage -------------------------------------------------------------------
+
+
+def _coverage(case: Case, args: argparse.Namespace) -> Coverage:
+    return _graph(case, args).coverage()
+
+
+def _render_coverage(result: Coverage, args: argparse.Namespace) -> None:
+    out = sys.stdout
+    style = Style(out)
+    cycles: dict[str, dict[str, int]] = {}
+    rounds: list[str] = []
+    for cell in result:
+        cycles.setdefault(cell.cycle, {})[cell.round] = cell.count
+        if cell.round not in rounds:
+            rounds.append(cell.round)
+    widths = [max(len(r), 5) for r in rounds]
+    name_width = max([5, *map(len, cycles)])
+    lines = [
+        style.bold("cycle".ljust(name_width))
+        + "".join("  " + style.bold(r.rjust(w)) for r, w in zip(rounds, widths, strict=True))
+    ]
+    for cycle, counts in cycles.items():
+        cells = []
+        for r, w in zip(rounds, widths, strict=True):
+            count = counts.get(r, 0)
+            text = (str(count) if count else "-").rjust(w)
+            cells.append("  " + (style.yellow(text) if not count else text))
+        lines.append(cycle.ljust(name_width) + "".join(cells))
+    out.write("\n".join(lines) + "\n")
+    blank = len(result.blank())
+    out.write(f"\n{blank} of {len(result)} cells blank (-).\n")
+
+
+# --- chains ---------------------------------------------------------------------
+
+
+def _chains(case: Case, args: argparse.Namespace) -> Chains:
+    missing = [
+        flag for flag, value in (("--from", args.from_cycle), ("--to", args.to_cycle)) if not value
+    ]
+    if missing:
+        raise CommandError(
+            f"query chains needs {' and '.join(missing)} CYCLE "
+            "(for example: --from immediate --to realized)",
+            EXIT_USAGE,
+        )
+    vg = _graph(case, args)
+    try:
+        return vg.chains(args.from_cycle, args.to_cycle, cutoff=args.cutoff, limit=args.limit)
+    except UnknownKeyError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+
+
+def _render_chains(result: Chains, args: argparse.Namespace) -> None:
+    out = sys.stdout
+    style = Style(out)
+    if not result.chains:
+        out.write(f"No value chains from {result.from_cycle} to {result.to_cycle}.\n")
+        return
+    for n, chain in enumerate(result, 1):
+        head = " -> ".join(chain.indicators)
+        out.write(
+            f"{n}. {style.bold(head)}\n"
+            f"   weakest link: {chain.weakest} stor{'y' if chain.weakest == 1 else 'ies'}, "
+            f"total support: {chain.support}\n"
+        )
+        for link in chain.links:
+            how = "declared" if link.declared else "told by stories only"
+            told = ", ".join(link.stories) if link.stories else "no story"
+            out.write(
+                f"   {link.from_} -> {link.to}: {how}; {told}"
+                f" ({link.substantiated} substantiated)\n"
+            )
+    n = len(result)
+    out.write(f"\n{n} chain{'s' if n != 1 else ''} from {result.from_cycle} to {result.to_cycle}")
+    if result.truncated:
+        out.write(style.yellow(f"; more exist (the walk stopped at --limit {args.limit})"))
+    out.write(".\n")
+
+
+GRAPH_QUERIES: dict[str, Query] = {
+    "gaps": Query(
+        help="the holes in the plan and its evidence (use --as-of DATE for overdue data)",
+        compute=_gaps,
+        render=_render_gaps,
+        options=(
+            Option(
+                ("--as-of",),
+                {
+                    "type": _iso_date,
+                    "metavar": "DATE",
+                    "help": "gaps: judge overdue data against this date (YYYY-MM-DD); today "
+                    "by default",
+                },
+            ),
+        ),
+    ),
+    "coverage": Query(
+        help="how many items each round of each cycle has (blank parts of the guide)",
+        compute=_coverage,
+        render=_render_coverage,
+    ),
+    "chains": Query(
+        help="value chains along flows between indicators (--from CYCLE --to CYCLE)",
+        compute=_chains,
+        render=_render_chains,
+        options=(
+            Option(
+                ("--from",),
+                {"dest": "from_cycle", "metavar": "CYCLE", "help": "chains: the starting cycle"},
+            ),
+            Option(
+                ("--to",),
+                {"dest": "to_cycle", "metavar": "CYCLE", "help": "chains: the cycle to reach"},
+            ),
+            Option(
+                ("--limit",),
+                {
+                    "type": _whole(0),
+                    "default": 1000,
+                    "metavar": "N",
+                    "help": "chains: stop the walk after N chains (default 1000)",
+                },
+            ),
+            Option(
+                ("--cutoff",),
+                {
+                    "type": _whole(1),
+                    "metavar": "LINKS",
+                    "help": "chains: at most this many links in a chain",
+                },
+            ),
+        ),
+    ),
+}

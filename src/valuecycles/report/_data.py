@@ -10,7 +10,8 @@ import attrs
 
 from valuecycles.framework._model import Cycle, Framework
 from valuecycles.framework._registry import load_framework
-from valuecycles.model._case import Case, CyclePlan, Indicator, Story
+from valuecycles.graph import ValueGraph
+from valuecycles.model._case import Case, CyclePlan, Story
 from valuecycles.model._reach import story_cycles, story_reach
 from valuecycles.report._plots import indicator_series, trend_svg
 
@@ -65,9 +66,9 @@ class ReportData:
     cycles: tuple[CycleView, ...]
     progress: dict[str, dict[str, Any]]
     matrix: dict[str, Any] | None
-    gaps: list[dict[str, Any]] | None
-    coverage: list[dict[str, Any]] | None
-    chains: list[dict[str, Any]] | None
+    gaps: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    chains: list[dict[str, Any]]
     chains_truncated: bool
     graph_svg: str | None
     graph_file: str | None
@@ -131,8 +132,9 @@ def gather(
     on_progress: Progress | None = None,
 ) -> ReportData:
     """Compute everything a report shows: plots, the graph and its queries, the evidence."""
+    from valuecycles.graph import build_graph
+
     evidence = _optional("valuecycles.evidence")
-    graph_module = _optional("valuecycles.graph")
 
     fw = framework or load_framework(case.framework)
     plans: dict[str, CyclePlan] = {}
@@ -168,20 +170,13 @@ def gather(
     progress_dict = evidence.progress(case).to_dict() if evidence else None
     matrix_dict = evidence.matrix(case).to_dict() if evidence else None
     tick("evidence")
-    gaps = coverage = chains = None
-    truncated = False
-    graph_svg = graph_file = None
-    if graph_module is not None:
-        graph = graph_module.build_graph(case)
-        gaps = graph.gaps(as_of=as_of).to_dict()["gaps"]
-        coverage = graph.coverage().to_dict()["coverage"]
-        chains, truncated = _chains(graph, fw, indicators)
-        tick("graph queries")
-        graph_svg = _graph_picture(graph) if inline_plots else None
-        if standalone_plots:
-            picture = _graph_picture(graph, standalone=True)
-            if picture is not None:
-                graph_file = picture
+    graph = build_graph(case, fw)
+    gaps = graph.gaps(as_of=as_of).to_dict()["gaps"]
+    coverage = graph.coverage().to_dict()["coverage"]
+    chains, truncated = _chains(graph, fw)
+    tick("graph queries")
+    graph_svg = _graph_picture(graph) if inline_plots else None
+    graph_file = _graph_picture(graph, standalone=True) if standalone_plots else None
     tick("graph picture")
     return ReportData(
         case=case,
@@ -204,15 +199,12 @@ def gather(
     )
 
 
-def _chains(
-    graph: Any, fw: Framework, indicators: list[Indicator]
-) -> tuple[list[dict[str, Any]], bool]:
+def _chains(graph: ValueGraph, fw: Framework) -> tuple[list[dict[str, Any]], bool]:
     """The value chains between the value-chain cycles that have indicators.
 
     Every pair of such cycles, earlier to later; a chain that is a part of a
     longer one listed is left out; strongest first, at most MAX_CHAINS.
     """
-    del indicators
     keys = [c.key for c in fw.chain]
     found: dict[tuple[str, ...], dict[str, Any]] = {}
     truncated = False
@@ -244,7 +236,7 @@ def _optional(name: str) -> Any:
         return None
 
 
-def _graph_picture(graph: Any, *, standalone: bool = False) -> str | None:
+def _graph_picture(graph: ValueGraph, *, standalone: bool = False) -> str | None:
     """The graph's picture (its ``draw`` to SVG), inline or as a file; ``None`` without plots."""
     import io
 

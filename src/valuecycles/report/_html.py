@@ -443,9 +443,6 @@ class _Page:
 
     def chains(self) -> None:
         self.w("<section id='chains'>\n<h2>Value chains</h2>\n")
-        if self.data.chains is None:
-            self.w(_MISSING + "</section>\n")
-            return
         self.w(
             "<p>Paths of value from an indicator of one cycle to an indicator of a later "
             "one, through declared flows and the flows stories show. The weakest link is "
@@ -478,9 +475,6 @@ class _Page:
     def gaps(self) -> None:
         gaps = self.data.gaps
         self.w("<section id='gaps'>\n<h2>Gaps</h2>\n")
-        if gaps is None:
-            self.w(_MISSING + "</section>\n")
-            return
         if not gaps:
             self.w("<p>No gaps found.</p>\n</section>\n")
             return
@@ -499,9 +493,6 @@ class _Page:
         self.w("</tbody></table>\n</section>\n")
 
     def coverage(self) -> None:
-        if self.data.coverage is None:
-            self.w("<section id='coverage'>\n<h2>Coverage</h2>\n" + _MISSING + "</section>\n")
-            return
         cells = {(c["cycle"], c["round"]): c["count"] for c in self.data.coverage}
         rounds = self.data.framework.rounds
         self.w("<section id='coverage'>\n<h2>Coverage</h2>\n")

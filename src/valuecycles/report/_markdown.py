@@ -261,9 +261,6 @@ class _Doc:
     def chains(self) -> None:
         self.w("## Value chains")
         self.w()
-        if self.data.chains is None:
-            self.w(_MISSING)
-            return
         if not self.data.chains:
             self.w("**No value chains.**")
             self.w()
@@ -279,9 +276,6 @@ class _Doc:
     def gaps(self) -> None:
         self.w("## Gaps")
         self.w()
-        if self.data.gaps is None:
-            self.w(_MISSING)
-            return
         if not self.data.gaps:
             self.w("No gaps found.")
             self.w()
@@ -296,9 +290,6 @@ class _Doc:
     def coverage(self) -> None:
         self.w("## Coverage")
         self.w()
-        if self.data.coverage is None:
-            self.w(_MISSING)
-            return
         cells = {(c["cycle"], c["round"]): c["count"] for c in self.data.coverage}
         rounds = self.data.framework.rounds
         self.w("| Cycle | " + " | ".join(md(r.name) for r in rounds) + " |")

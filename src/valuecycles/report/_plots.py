@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import importlib.util
 import io
 import re
 import warnings
@@ -30,12 +31,8 @@ __all__ = [
     "trend_svg",
 ]
 
-try:  # matplotlib comes with the ``plots`` extra
-    import matplotlib
-
-    PLOTS_AVAILABLE: bool = True
-except ImportError:  # pragma: no cover - exercised only without the extra
-    PLOTS_AVAILABLE = False
+#: Whether matplotlib (the ``plots`` extra) is installed; it is imported only to draw.
+PLOTS_AVAILABLE: Final[bool] = importlib.util.find_spec("matplotlib") is not None
 
 _COLOURS: Final = {
     "series": "#1f5f8b",
@@ -105,6 +102,7 @@ def trend_svg(
     measures = [m for m in (indicator.baseline, indicator.target, *indicator.milestones) if m]
     if not points and not measures:
         return None
+    import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 

@@ -26,6 +26,8 @@ Creation Framework of Etienne and Beverly Wenger-Trayner.
 
 EPILOG = """\
 examples:
+  valuecycles guide -o case.yaml               walk the guide for your community
+  valuecycles report case.yaml -o report.html  a self-contained report with plots
   valuecycles guide --print immediate          the guide's questions for one cycle
   valuecycles validate examples/evaluators-network.yaml
   valuecycles validate case.yaml --json        problems as JSON, for programs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -260,3 +261,21 @@ def test_cli_public_report(
     out = tmp_path / "public.html"
     assert main(["report", str(example_path), "-o", str(out), "--public"]) == 0
     assert "A member from a regional office" not in out.read_text()
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_progress_bar_on_a_terminal_only(
+    example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    assert main(["report", str(example_path), "-o", str(tmp_path / "r.html")]) == 0
+    assert "\x1b[" in terminal.getvalue()  # rich drew (and cleared) its bar
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stderr", plain)
+    assert main(["report", str(example_path), "-o", str(tmp_path / "r.html")]) == 0
+    assert plain.getvalue() == ""

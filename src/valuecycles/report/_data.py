@@ -75,7 +75,7 @@ class ReportData:
     plots: dict[str, str]
     files: dict[str, str]
     audience: Audience
-    as_of: _dt.date | None
+    as_of: _dt.date
 
     def indicator_names(self) -> dict[str, str]:
         """Every indicator's name by id."""
@@ -171,6 +171,7 @@ def gather(
     matrix_dict = evidence.matrix(case).to_dict() if evidence else None
     tick("evidence")
     graph = build_graph(case, fw)
+    as_of = as_of or _dt.date.today()
     gaps = graph.gaps(as_of=as_of).to_dict()["gaps"]
     coverage = graph.coverage().to_dict()["coverage"]
     chains, truncated = _chains(graph, fw)

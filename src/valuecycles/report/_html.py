@@ -171,8 +171,7 @@ class _Page:
             ("Evidence", f"{_plural(len(case.observations), 'observation')}, "
              f"{_plural(len(case.stories), 'story', 'stories')}"),
         ]  # fmt: skip
-        if data.as_of is not None:
-            facts.append(("As of", h(data.as_of.isoformat())))
+        facts.append(("As of", h(data.as_of.isoformat())))
         if data.audience == "public":
             facts.append(("Audience", "public: names shared only with the narrator's consent"))
         self.w("<dl class='facts'>\n")

@@ -92,8 +92,7 @@ class _Doc:
         self.w(f"- Framework: {md(fw.title or fw.name)} ({md(fw.name)}, version {md(fw.version)})")
         self.w(f"- Planned: {len(data.cycles) - empty} of {len(data.cycles)} cycles")
         self.w(f"- Evidence: {len(case.observations)} observations, {len(case.stories)} stories")
-        if data.as_of is not None:
-            self.w(f"- As of: {data.as_of.isoformat()}")
+        self.w(f"- As of: {data.as_of.isoformat()}")
         self.w()
         self.w("## The cycles")
         self.w()

@@ -58,8 +58,9 @@ def render_report(
 ) -> str:
     """A report on a case as text: ``"html"`` (one self-contained page) or ``"markdown"``.
 
-    ``as_of`` is the date overdue data is judged against (today by default;
-    give it for a report that must not change from one day to the next).
+    ``as_of`` is the date overdue data is judged against, shown in the
+    report (today by default: give it for a report that must not change from
+    one day to the next; the same case and date give the same bytes).
     ``audience="public"`` leaves out the names of narrators who consented
     to internal use only. ``on_progress(done, total, what)`` is called as
     each part is made. In Markdown the plots are left out, with a note; use

@@ -75,7 +75,7 @@ def draw(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes], format: str
     width = max(6.0, 2.1 * len(columns) + 0.6)
     height = max(3.0, 1.0 * rows + 1.6)
     with mpl.rc_context(
-        {"svg.hashsalt": "valuecycles", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
+        {"svg.hashsalt": "valuecycles", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
     ):
         fig = Figure(figsize=(width, height), dpi=100)
         ax = fig.add_axes((0.01, 0.02, 0.98, 0.86))

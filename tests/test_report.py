@@ -279,3 +279,13 @@ def test_cli_progress_bar_on_a_terminal_only(
     monkeypatch.setattr("sys.stderr", plain)
     assert main(["report", str(example_path), "-o", str(tmp_path / "r.html")]) == 0
     assert plain.getvalue() == ""
+
+
+@pytest.mark.parametrize("name", ["r.html", "r.md"])
+def test_cli_report_into_a_missing_folder(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    target = tmp_path / "missing" / name
+    assert main(["report", str(example_path), "-o", str(target)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert not (tmp_path / "missing").exists()

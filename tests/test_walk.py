@@ -377,3 +377,10 @@ def test_terminal_has_no_colour_with_no_color(tmp_path: Path) -> None:
     assert "\x1b[" not in c.before
     c.sendeof()
     c.expect(pexpect_eof())
+
+
+def test_cli_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
+    done = run_cli(["guide", "-o", "no/such/folder/case.yaml"], "X\n", tmp_path)
+    assert done.returncode == 1
+    assert "cannot write no/such/folder/case.yaml" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -178,7 +178,10 @@ def _write(result: WalkResult, path: Path, framework: Framework | None, *, exist
         return EXIT_OK
     from valuecycles.io._document import dump
 
-    dump(result.case, path, framework=framework)
+    try:
+        dump(result.case, path, framework=framework)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     what = counts or "the community only"
     out.write(f"{path}: {style.green('written')}, {what}{ended}\n")
     return EXIT_OK

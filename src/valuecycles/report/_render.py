@@ -130,7 +130,7 @@ def write_report(
     names = plot_file_names(data)
     if data.files or data.graph_file:
         folder = target.parent / folder_name
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
         for ident, svg in data.files.items():
             file = folder / names[ident]
             atomic_write(file, svg)

@@ -46,7 +46,7 @@ class UnknownElementError(KeyError):
         return unknown_message(self.what, self.key, self.known)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class ValueGraph:
     """The value-creation graph of a case, built by :func:`build_graph`.
 
@@ -77,6 +77,12 @@ class ValueGraph:
     _indicator_cycle: dict[str, str] = attrs.field(repr=False)
     _succ: dict[str, list[str]] = attrs.field(repr=False)
     _pred: dict[str, list[str]] = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<ValueGraph of {self.case.community.name!r}: "
+            f"{self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} edges>"
+        )
 
     # --- internals shared by the queries -----------------------------------
 
@@ -355,13 +361,14 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
 
     ``framework`` defaults to the registered framework the case names. A
     flow joins indicator A to B where one is declared, or where a step of a
-    story cites A and the story's next step cites B. The case should be
+    story cites A and the story's next step cites B (A and B different; a
+    step that cites nothing breaks the story's run). The case should be
     valid: a reference that does not resolve is left out of the graph.
 
     >>> import valuecycles as vc
     >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
-    >>> vg.graph.number_of_nodes(), vg.graph.number_of_edges()
-    (12, 15)
+    >>> vg
+    <ValueGraph of 'Evaluation practitioners network': 12 nodes, 15 edges>
     >>> flow = vg.graph.edges["indicator:response-time", "indicator:checklist-adoption", "flows"]
     >>> flow["declared"], flow["story_count"], flow["rationale"]
     (True, 0, 'Fast answers point members to the checklist')

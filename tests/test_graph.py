@@ -419,6 +419,30 @@ def test_a_dense_graph_answers_quickly_and_says_it_was_truncated() -> None:
     assert not vg.chains("immediate", "transformative", cutoff=3).truncated
 
 
+def test_a_loop_that_leads_nowhere_new_does_not_hang_the_walk() -> None:
+    # x flows to the target t and into a clique of 22 indicators that only
+    # flow among themselves and back to x: once x is on the path, no path
+    # through the clique reaches t, and there are 22! of them to try.
+    clique = [f"k{i:02d}" for i in range(22)]
+    flows = [vc.Flow(from_="x", to="t")] + [vc.Flow(from_="x", to=k) for k in clique]
+    flows += [vc.Flow(from_=a, to=b) for a in clique for b in clique if a != b]
+    flows += [vc.Flow(from_=k, to="x") for k in clique]
+    case = vc.Case(
+        community=vc.Community(name="Loops"),
+        cycles={
+            "immediate": vc.CyclePlan(indicators=[vc.Indicator(id="x", name="X")]),
+            "potential": vc.CyclePlan(indicators=[vc.Indicator(id=k, name=k) for k in clique]),
+            "applied": vc.CyclePlan(indicators=[vc.Indicator(id="t", name="T")]),
+        },
+        flows=flows,
+    )
+    began = time.perf_counter()
+    found = vc.build_graph(case).chains("immediate", "applied")
+    assert time.perf_counter() - began < 2.0
+    assert [c.indicators for c in found] == [("x", "t")]
+    assert not found.truncated
+
+
 def test_chain_json_shape(example: vc.ValueGraph) -> None:
     assert example.chains("immediate", "applied").to_dict() == {
         "chains": [

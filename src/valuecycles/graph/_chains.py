@@ -28,6 +28,53 @@ def _distances(targets: set[str], pred: dict[str, list[str]]) -> dict[str, int]:
     return dist
 
 
+def _has_cycle(nodes: set[str], succ: dict[str, list[str]]) -> bool:
+    """Whether the flows among these indicators loop (Kahn's algorithm)."""
+    indegree = dict.fromkeys(nodes, 0)
+    for node in nodes:
+        for nxt in succ.get(node, ()):
+            if nxt in indegree:
+                indegree[nxt] += 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    seen = 0
+    while ready:
+        node = ready.pop()
+        seen += 1
+        for nxt in succ.get(node, ()):
+            if nxt in indegree:
+                indegree[nxt] -= 1
+                if indegree[nxt] == 0:
+                    ready.append(nxt)
+    return seen < len(nodes)
+
+
+def _reaches(
+    start: str,
+    targets: set[str],
+    avoid: set[str],
+    links: int,
+    succ: dict[str, list[str]],
+    dist: dict[str, int],
+) -> bool:
+    """Whether a target is within ``links`` links of ``start`` by a path avoiding ``avoid``."""
+    frontier = [start]
+    seen = {start}
+    for _ in range(links):
+        following = []
+        for node in frontier:
+            for nxt in succ.get(node, ()):
+                if nxt in seen or nxt in avoid or nxt not in dist:
+                    continue
+                if nxt in targets:
+                    return True
+                seen.add(nxt)
+                following.append(nxt)
+        if not following:
+            return False
+        frontier = following
+    return False
+
+
 def find_chains(
     vg: ValueGraph,
     from_cycle: str,
@@ -51,6 +98,10 @@ def find_chains(
     targets = {i for i, c in cycle_of.items() if c == end_key}
     dist = _distances(targets, pred)
     budget = cutoff if cutoff is not None else len(cycle_of)
+    # Where flows loop, the distances above may count on an indicator already
+    # on the path; then each step is checked exactly, so that no part of the
+    # walk is a dead end and the work stays bounded by the chains found.
+    loops = _has_cycle(set(dist), succ)
 
     found: list[tuple[str, ...]] = []
     truncated = False
@@ -67,6 +118,12 @@ def find_chains(
                 far = dist.get(nxt)
                 # len(path) is the number of links once nxt is added.
                 if far is None or len(path) + far > budget:
+                    continue
+                if (
+                    loops
+                    and far
+                    and not _reaches(nxt, targets, on_path, budget - len(path), succ, dist)
+                ):
                     continue
                 path.append(nxt)
                 if nxt in targets:

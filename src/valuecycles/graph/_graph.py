@@ -174,9 +174,11 @@ class ValueGraph:
         chain's ``weakest`` is its smallest story count.
 
         The walk is deterministic (start indicators by id; next indicators by
-        the framework's cycle order, then id) and skips any indicator from
-        which no target can be reached within the cutoff, so it does no
-        fruitless work on a layered graph. It stops after ``limit`` chains:
+        the framework's cycle order, then id) and never enters an indicator
+        from which no target can be reached within the cutoff (where flows
+        loop, by a path that avoids the indicators already on the chain), so
+        its work is bounded by the chains it finds, even where millions
+        exist or loops lead nowhere new. It stops after ``limit`` chains:
         those are returned ordered by ``weakest`` and total support, both
         descending, then by ids, and ``truncated`` says whether more exist.
         Cycle keys may be aliases; an unknown one raises

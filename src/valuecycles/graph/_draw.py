@@ -130,16 +130,21 @@ def draw(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes], format: str
             )
             ax.add_patch(arrow)
             if count:
+                # The middle of matplotlib's arc3 curve, found in display space.
+                (da, ea), (db, eb) = ax.transData.transform([(xa, ya), (xb, yb)])
+                middle = ((da + db) / 2 + rad * (eb - ea) / 2, (ea + eb) / 2 - rad * (db - da) / 2)
+                lx, ly = ax.transData.inverted().transform(middle)
                 ax.text(
-                    (xa + xb) / 2,
-                    (ya + yb) / 2 + 0.08,
+                    lx,
+                    ly,
                     str(count),
                     ha="center",
-                    va="bottom",
+                    va="center",
                     fontsize=7,
                     color=colour,
                     parse_math=False,
                     zorder=3,
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colour, "lw": 0.6},
                 )
         for ind, (px, py) in sorted(position.items()):
             label = str(vg.graph.nodes[f"indicator:{ind}"].get("label", ind))

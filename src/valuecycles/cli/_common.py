@@ -24,6 +24,7 @@ __all__ = [
     "add_framework_option",
     "emit_json",
     "framework_from_args",
+    "framework_hint",
     "load_case",
     "print_problems",
 ]
@@ -137,11 +138,21 @@ def framework_from_args(args: argparse.Namespace) -> Framework | None:
         framework = load_framework(Path(value) if is_file else value)
     except ValidationError as exc:
         raise CommandError(f"the framework file {value} has errors", problems=exc.errors) from None
-    except UnknownFrameworkError as exc:
+    except (UnknownFrameworkError, RuntimeError) as exc:  # RuntimeError: a broken plugin
         raise CommandError(str(exc)) from None
     if is_file:
         register_framework(framework, replace=True)
     return framework
+
+
+def framework_hint(problems: Iterable[Problem]) -> str:
+    """A hint for a case that names a framework that is not installed, else ``""``."""
+    if any(p.code == "unknown-framework" for p in problems):
+        return (
+            "hint: for a framework that is not installed, give its file with "
+            "--framework FILE (TOML, YAML or JSON)"
+        )
+    return ""
 
 
 def load_case(path: str, args: argparse.Namespace) -> Case:
@@ -152,8 +163,11 @@ def load_case(path: str, args: argparse.Namespace) -> Case:
     try:
         return load(path, framework=framework)
     except ValidationError as exc:
+        hint = framework_hint(exc.errors)
         raise CommandError(
-            f"{path} is not a valid case", problems=exc.errors, warnings=exc.warnings
+            f"{path} is not a valid case" + (f"\n{hint}" if hint else ""),
+            problems=exc.errors,
+            warnings=exc.warnings,
         ) from None
 
 

@@ -13,6 +13,7 @@ from valuecycles.cli._common import (
     add_framework_option,
     emit_json,
     framework_from_args,
+    framework_hint,
     print_problems,
 )
 from valuecycles.errors import ValidationError, ValidationReport
@@ -69,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             n = len(report.errors)
             sys.stderr.write(f"{path}: {n} error{'s' if n != 1 else ''}\n")
+            hint = framework_hint(report.errors)
+            if hint:
+                sys.stderr.write(f"{hint}\n")
     if args.json:
         if len(results) == 1:
             results[0].pop("file")

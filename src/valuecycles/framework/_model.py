@@ -9,7 +9,16 @@ import attrs
 
 from valuecycles._validators import non_empty_str, optional_str, str_tuple
 
-__all__ = ["ROLES", "Cycle", "Framework", "Guidance", "Role", "Round", "UnknownKeyError"]
+__all__ = [
+    "DEFAULT_ROUNDS",
+    "ROLES",
+    "Cycle",
+    "Framework",
+    "Guidance",
+    "Role",
+    "Round",
+    "UnknownKeyError",
+]
 
 Role = Literal["chain", "cross-cutting"]
 #: The roles a cycle can have: part of the value chain, or cutting across it.
@@ -85,9 +94,21 @@ class Cycle:
     guidance: dict[str, Guidance] = attrs.field(factory=dict)
 
 
+#: The guide's four rounds: a framework's rounds unless it names others.
+DEFAULT_ROUNDS: tuple[Round, ...] = (
+    Round("aspirations", "Aspirations", "What do we hope for?"),
+    Round("conditions", "Conditions", "What must be in place for it to happen?"),
+    Round("indicators", "Indicators", "What would tell us that it is happening?"),
+    Round("data", "Data", "What could we collect to see those indicators?"),
+)
+
+
 @attrs.frozen
 class Framework:
     """A value-creation framework: its cycles in order and its rounds in order.
+
+    ``rounds`` default to the guide's four (aspirations, conditions,
+    indicators, data).
 
     >>> import valuecycles
     >>> fw = valuecycles.load_framework()
@@ -100,7 +121,7 @@ class Framework:
     name: str = attrs.field(validator=non_empty_str)
     version: str = attrs.field(default="1", validator=attrs.validators.instance_of(str))
     cycles: tuple[Cycle, ...] = attrs.field(default=(), converter=_to_tuple)
-    rounds: tuple[Round, ...] = attrs.field(default=(), converter=_to_tuple)
+    rounds: tuple[Round, ...] = attrs.field(default=DEFAULT_ROUNDS, converter=_to_tuple)
     title: str | None = attrs.field(default=None, validator=optional_str)
     description: str | None = attrs.field(default=None, validator=optional_str)
     source: str | None = attrs.field(default=None, validator=optional_str)

@@ -30,13 +30,17 @@ def load_plugin(name: str) -> Framework | None:
     naming the plugin.
     """
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):
-        where = f"entry point {ep.name!r} ({ep.value}) in group {ENTRY_POINT_GROUP!r}"
+        dist = getattr(ep, "dist", None)
+        package = f" of package {dist.name!r}" if dist is not None else ""
+        where = f"{ep.name!r} (entry point {ep.value}{package}, group {ENTRY_POINT_GROUP!r})"
         try:
             obj = ep.load()
             if callable(obj) and not isinstance(obj, Framework):
                 obj = obj()
         except Exception as exc:
-            raise PluginError(f"the plugin {where} failed to load: {exc}") from exc
+            raise PluginError(
+                f"the plugin {where} failed to load: {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(obj, Framework):
             raise PluginError(
                 f"the plugin {where} gave {type(obj).__name__}, not a valuecycles Framework"
@@ -45,5 +49,11 @@ def load_plugin(name: str) -> Framework | None:
             raise PluginError(
                 f"the plugin {where} gave a framework named {obj.name!r}, not {name!r}"
             )
+        from valuecycles.framework._file import check_framework
+
+        problems = check_framework(obj)
+        if problems:
+            details = "; ".join(str(p) for p in problems[:3])
+            raise PluginError(f"the plugin {where} gave a framework with errors: {details}")
         return obj
     return None

@@ -350,12 +350,12 @@ def validate(
     >>> print(report.errors[0].message)
     unknown aspiration 'quick'; known: none
     """
-    from valuecycles.framework._registry import UnknownFrameworkError, load_framework
+    from valuecycles.framework._registry import UnknownFrameworkError, case_framework
 
     problems: list[Problem] = []
     if framework is None:
         try:
-            framework = load_framework(case.framework)
+            framework = case_framework(case.framework, case.framework_version)
         except UnknownFrameworkError as exc:
             problems.append(Problem("$.framework", "unknown-framework", str(exc)))
         except Exception as exc:  # a plugin that fails to load

@@ -251,4 +251,4 @@ def _graph_picture(graph: ValueGraph, *, standalone: bool = False) -> str | None
     text = buffer.getvalue().decode("utf-8")
     if standalone:
         return text
-    return inline_svg(text, "The value-creation graph", "graph")
+    return inline_svg(text, "The value-creation graph", "graph", max_width="100%")

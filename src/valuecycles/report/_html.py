@@ -159,8 +159,7 @@ class _Page:
         self.w("<header id='community'>\n<p class='kicker'>Value creation report</p>\n")
         self.w(f"<h1>{h(case.community.name)}</h1>\n")
         if case.community.description:
-            for para in case.community.description.split("\n\n"):
-                self.w(f"<p>{h(para)}</p>\n")
+            self.w(_paragraphs(case.community.description))
         planned = sum(1 for _ in case.elements())
         empty = [v.cycle.name for v in data.cycles if v.empty]
         facts = [
@@ -205,7 +204,7 @@ class _Page:
         self.w(f"<section class='cycle{empty}' id='{h(anchor('cycle', c.key))}'>\n")
         self.w(f"<h3>{h(c.name)} <span class='badge'>{role}</span></h3>\n")
         if c.description:
-            self.w(f"<p class='muted'>{h(c.description.split(chr(10))[0])}</p>\n")
+            self.w(_paragraphs(c.description, "muted"))
         if view.empty:
             self.w(
                 "<p class='finding'>Nothing is planned in this cycle yet: no aspirations, "
@@ -434,8 +433,9 @@ class _Page:
             self.w("<p class='muted'>The picture needs matplotlib (the plots extra).</p>\n")
         else:
             self.w(
-                "<figure class='graph'>\n" + svg + "<figcaption>Conditions, aspirations, "
-                "indicators and data by cycle, with the flows of value between indicators."
+                "<figure class='graph'>\n" + svg + "<figcaption>The indicators, by cycle, "
+                "and the flows of value between them: a flow is drawn as thick as the "
+                "stories behind it, and grey when it is declared but no story tells it."
                 "</figcaption>\n</figure>\n"
             )
         self.w("</section>\n")
@@ -508,6 +508,20 @@ class _Page:
                 self.w(f"<td class='{cls}'>{n}</td>")
             self.w("</tr>\n")
         self.w("</tbody></table>\n</section>\n")
+
+
+def _paragraphs(text: str, css: str = "") -> str:
+    """Plain text as HTML paragraphs; a run of lines starting with ``- `` is a list."""
+    cls = f" class='{css}'" if css else ""
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        if lines and all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{h(line[2:])}</li>" for line in lines)
+            out.append(f"<ul{cls}>{items}</ul>\n")
+        elif lines:
+            out.append(f"<p{cls}>{h(' '.join(lines))}</p>\n")
+    return "".join(out)
 
 
 def _progress_text(row: dict[str, Any], unit: str | None) -> str:

@@ -184,7 +184,7 @@ def quiet_fonts() -> Iterator[None]:
         yield
 
 
-def inline_svg(svg: str, title: str, salt: str) -> str:
+def inline_svg(svg: str, title: str, salt: str, *, max_width: str = "40em") -> str:
     """An SVG document made fit to sit inside HTML.
 
     No prologue and no metadata; every id gets a prefix made from ``salt``
@@ -201,7 +201,7 @@ def inline_svg(svg: str, title: str, salt: str) -> str:
     svg = _SIZE.sub(
         lambda m: (
             f'<svg{m.group(1)} role="img" aria-label="{escape(title)}"'
-            ' style="width:100%;height:auto;max-width:40em"'
+            f' style="width:100%;height:auto;max-width:{max_width}"'
         ),
         svg,
         count=1,

@@ -242,3 +242,41 @@ def test_import_loads_no_entry_point() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines() == ["[]", "['listed']"]
+
+
+EXAMPLE_PLUGIN = Path(__file__).resolve().parents[1] / "examples" / "plugin"
+
+
+def test_the_example_plugin_package_as_pip_would_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entry points of examples/plugin/pyproject.toml, in a dist-info, find its framework."""
+    import tomllib
+
+    monkeypatch.setattr(_registry, "_registry", copy.copy(_registry._registry))
+    project = tomllib.loads((EXAMPLE_PLUGIN / "pyproject.toml").read_text(encoding="utf-8"))
+    points = project["project"]["entry-points"][ENTRY_POINT_GROUP]
+    assert list(points) == ["partnership-model"]
+    dist = tmp_path / "valuecycles_partnership-1.0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: valuecycles-partnership\nVersion: 1.0.0\n", encoding="utf-8"
+    )
+    lines = [f"[{ENTRY_POINT_GROUP}]", *(f"{k} = {v}" for k, v in points.items())]
+    (dist / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.syspath_prepend(str(EXAMPLE_PLUGIN / "src"))
+    monkeypatch.delitem(sys.modules, "valuecycles_partnership", raising=False)
+
+    fw = vc.load_framework("partnership-model")
+    assert fw.cycle_keys == ("participation", "learning", "practice", "results", "sponsorship")
+    assert [c.key for c in fw.chain] == ["participation", "learning", "practice", "results"]
+    assert fw.resolve("applied") == "practice"
+    guide = vc.load_framework()
+    assert fw.guidance("practice", "data") == guide.guidance("applied", "data")
+
+    case = vc.load(EXAMPLE_PLUGIN / "partnership-case.yaml")
+    assert vc.validate(case).valid
+    (story,) = vc.build_graph(case).stories().stories
+    assert story.cycles == ("participation", "practice", "sponsorship")
+    assert story.reach == "practice"

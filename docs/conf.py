@@ -43,6 +43,8 @@ autodoc_member_order = "bysource"
 autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "undoc-members": False}
 nitpicky = False
+# Option names such as --json must stay as typed, not become dashes.
+smartquotes = False
 
 doctest_global_setup = """
 import valuecycles

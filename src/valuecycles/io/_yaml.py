@@ -177,6 +177,11 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
+    if style is None and _Loader.resolve(_Loader, yaml.ScalarNode, value, (True, False)) != (
+        "tag:yaml.org,2002:str"
+    ):
+        # Text that this library's YAML 1.2 reader would take for a number (1e5, 0o17).
+        style = "'"
     node: yaml.ScalarNode = dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
     return node
 

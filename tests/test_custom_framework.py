@@ -547,3 +547,19 @@ def test_the_orienting_example_case_is_valid_against_its_framework() -> None:
         vc.load(EXAMPLES / "orienting-case.yaml")
     vc.register_framework(fw)
     assert vc.load(EXAMPLES / "orienting-case.yaml") == case
+
+
+def test_graph_and_report_read_a_case_against_the_version_it_names() -> None:
+    vc.register_framework(
+        vc.Framework(name="versioned", version="1", cycles=[vc.Cycle(key="old", name="Old way")])
+    )
+    vc.register_framework(
+        vc.Framework(name="versioned", version="2", cycles=[vc.Cycle(key="new", name="New way")])
+    )
+    case = vc.loads(case_text("versioned", 'framework_version: "1"\ncycles: {old: {}}\n'))
+    vg = vc.build_graph(case)
+    assert vg.framework.version == "1"
+    assert [c.cycle for c in vg.coverage().cells] == ["old"] * 4
+    page = vc.render_report(case, "markdown")
+    assert "Old way" in page
+    assert "New way" not in page

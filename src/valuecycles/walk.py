@@ -29,7 +29,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
-from valuecycles.framework._registry import load_framework
+from valuecycles.framework._registry import case_framework, load_framework
 from valuecycles.model._case import (
     Aspiration,
     Case,
@@ -475,7 +475,11 @@ def guided_walk(
     the walk early; what was given up to then is in the result.
     """
     if framework is None:
-        framework = load_framework(case.framework if case is not None else "wenger-trayner")
+        framework = (
+            case_framework(case.framework, case.framework_version)
+            if case is not None
+            else load_framework()
+        )
     if cycles is None:
         selected = framework.cycles
     else:

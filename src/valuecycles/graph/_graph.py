@@ -376,9 +376,9 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
     (True, 0, 'Fast answers point members to the checklist')
     """
     if framework is None:
-        from valuecycles.framework._registry import load_framework
+        from valuecycles.framework._registry import case_framework
 
-        framework = load_framework(case.framework)
+        framework = case_framework(case.framework, case.framework_version)
     graph, flows, indicator_cycle = build_parts(case, framework)
     position = {key: i for i, key in enumerate(framework.cycle_keys)}
     last = len(position)

@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from valuecycles.framework._model import Cycle, Framework
-from valuecycles.framework._registry import load_framework
+from valuecycles.framework._registry import case_framework
 from valuecycles.graph import ValueGraph
 from valuecycles.model._case import Case, CyclePlan, Story
 from valuecycles.model._reach import story_cycles, story_reach
@@ -136,7 +136,7 @@ def gather(
 
     evidence = _optional("valuecycles.evidence")
 
-    fw = framework or load_framework(case.framework)
+    fw = framework or case_framework(case.framework, case.framework_version)
     plans: dict[str, CyclePlan] = {}
     for key, plan in case.cycles.items():
         canonical = fw.resolve(key) or key

@@ -289,3 +289,43 @@ def test_cli_report_into_a_missing_folder(
     assert main(["report", str(example_path), "-o", str(target)]) == 1
     assert "cannot write" in capsys.readouterr().err
     assert not (tmp_path / "missing").exists()
+
+
+def test_matrix_and_progress_as_their_json_shapes_render() -> None:
+    """The matrix and progress parts read the --json shapes of DESIGN.md."""
+    import attrs
+
+    from valuecycles.report import gather
+    from valuecycles.report._html import render_html
+    from valuecycles.report._markdown import render_markdown
+
+    case = hostile_case()
+    data = gather(case, as_of=AS_OF)
+    rt = 'rt"><img src=x>'
+    matrix = {
+        "cycles": ["immediate", "applied"],
+        "stories": ["public-story"],
+        "cells": [
+            {"story": "public-story", "cycle": "immediate", "step": 0, "text": f"I asked {SCRIPT}",
+             "aspirational": False, "indicators": [rt], "observations": []},
+            {"story": "public-story", "cycle": "applied", "step": 1, "text": "I used it",
+             "aspirational": True, "indicators": [], "observations": []},
+        ],
+    }  # fmt: skip
+    progress = {rt: {"indicator": rt, "cycle": "immediate", "unit": "$ (US)", "baseline": 60,
+                     "target": 24, "latest": 30, "change": -30, "progress": 0.8333}}  # fmt: skip
+    data = attrs.evolve(data, matrix=matrix, progress=progress)
+    page = render_html(data)
+    section = page.split("<section id='matrix'>", 1)[1].split("</section>", 1)[0]
+    parsed = parse(section)
+    assert "script" not in [t for t, _a in parsed.tags]
+    cells = "".join(parsed.text)
+    assert f"I asked {SCRIPT}" in cells
+    assert "hoped for" in cells
+    assert "Told in public" in cells
+    assert "30 $ (US); change since baseline -30; 83% of the way to the target" in "".join(
+        parse(page).text
+    )
+    text = render_markdown(data, None)
+    assert "| Story | Immediate value | Applied value |" in text
+    assert "83% of the way to the target" in text

@@ -11,6 +11,7 @@ evidenced by indicators with data over time and by value-creation stories.
 
 from valuecycles._version import __version__
 from valuecycles.errors import Problem, ValidationError, ValidationReport
+from valuecycles.evidence import story_summaries
 from valuecycles.framework import (
     Cycle,
     Framework,
@@ -117,6 +118,7 @@ __all__ = [
     "register_framework",
     "registered_frameworks",
     "render_report",
+    "story_summaries",
     "validate",
     "write_report",
 ]

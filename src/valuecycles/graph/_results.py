@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import attrs
 
+from valuecycles.evidence._stories import StoryList, StoryReach
 from valuecycles.model._case import to_tuple
 
 __all__ = [
@@ -256,45 +257,3 @@ class Upstream:
             "upstream": [u.to_dict() for u in self.upstream],
             "links": [link.to_dict() for link in self.links],
         }
-
-
-@attrs.frozen
-class StoryReach:
-    """A story in brief: the cycles it touches, in order, and its ``reach``.
-
-    ``reach`` is the furthest value-chain cycle it has a step in (``None``
-    when it has none); ``verification`` its verification status.
-    """
-
-    id: str
-    title: str
-    cycles: tuple[str, ...] = attrs.field(converter=to_tuple)
-    reach: str | None
-    verification: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"id", "title", "cycles", "reach", "verification"}``."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "cycles": list(self.cycles),
-            "reach": self.reach,
-            "verification": self.verification,
-        }
-
-
-@attrs.frozen
-class StoryList:
-    """Stories in the case's order, as ``query stories`` lists them."""
-
-    stories: tuple[StoryReach, ...] = attrs.field(converter=to_tuple)
-
-    def __iter__(self) -> Iterator[StoryReach]:
-        return iter(self.stories)
-
-    def __len__(self) -> int:
-        return len(self.stories)
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"stories": [...]}``, the shape of ``query stories --json``."""
-        return {"stories": [s.to_dict() for s in self.stories]}

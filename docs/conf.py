@@ -36,7 +36,8 @@ if os.environ.get("VALUECYCLES_INTERSPHINX"):
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+# Generated fragments that pages {include} are not pages of their own.
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "generated/case-fields.md"]
 templates_path: list[str] = []
 
 autodoc_member_order = "bysource"

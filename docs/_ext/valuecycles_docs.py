@@ -7,6 +7,7 @@ explanation of the framework can never drift from what the library ships.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -141,6 +142,121 @@ def _cli_page() -> str:
     return "\n".join(lines)
 
 
+def _draw_example(case_path: Path, target: Path) -> None:
+    """The picture of the how-to guides' case (the same bytes for the same case)."""
+    graph = valuecycles.build_graph(valuecycles.load(case_path))
+    buffer = io.BytesIO()
+    graph.draw(buffer, format="svg")
+    data = buffer.getvalue()
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
+
+
+_MODEL_ORDER = (
+    "Case",
+    "Community",
+    "CyclePlan",
+    "Aspiration",
+    "Condition",
+    "Indicator",
+    "Measure",
+    "DataSource",
+    "Flow",
+    "Observation",
+    "Story",
+    "Verification",
+    "Step",
+)
+
+
+def _type_text(tp: Any) -> str:
+    """A reader's name for a field's type: id, text, number, date, list of ..., one of ...."""
+    import datetime
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Annotated:
+        check = getattr(args[1], "check", None)
+        name = getattr(check, "__name__", "")
+        return {"check_id": "id", "check_text": "text"}.get(name, _type_text(args[0]))
+    if origin is typing.Literal:
+        return "one of " + ", ".join(f"`{a}`" for a in args)
+    if origin in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if set(rest) == {int, float}:
+            return "number"
+        if set(rest) == {str, int, float}:
+            return "number or text"
+        return " or ".join(_type_text(a) for a in rest)
+    if origin in (tuple, list):
+        item = _type_text(args[0])
+        return "list of " + {"story": "stories", "text": "texts"}.get(item, item + "s")
+    if origin in (dict, typing.Mapping) or tp is dict:
+        if args and args[0] is str and getattr(args[1], "__name__", "") == "CyclePlan":
+            return "mapping of cycle key to cycle plan"
+        return (
+            "mapping of text to scalars"
+            if args and args[1] is not str
+            else "mapping of text to text"
+        )
+    if origin is not None and getattr(origin, "__name__", "") == "Mapping":
+        return "mapping of cycle key to cycle plan"
+    if tp is datetime.date:
+        return "date (YYYY-MM-DD)"
+    if tp is str:
+        return "text"
+    if tp is int:
+        return "integer"
+    if tp is bool:
+        return "true or false"
+    if isinstance(tp, type):
+        return {"CyclePlan": "cycle plan", "DataSource": "data source"}.get(
+            tp.__name__, tp.__name__.lower()
+        )
+    return str(tp)
+
+
+def _case_fields_page() -> str:
+    import typing
+
+    import attrs
+
+    from valuecycles.io import _convert
+
+    lines = [
+        "<!-- generated from the models by docs/_ext/valuecycles_docs.py; do not edit -->",
+        "",
+    ]
+    required_in_document = getattr(_convert, "_REQUIRED_IN_DOCUMENT", {})
+    for name in _MODEL_ORDER:
+        cls = getattr(valuecycles, name)
+        hints = typing.get_type_hints(cls, include_extras=True)
+        lines += [f"### {name}", ""]
+        lines += ["| Key | Type | Required or default |", "| --- | --- | --- |"]
+        renames = _convert.RENAMES.get(cls, {})
+        for field in attrs.fields(cls):
+            key = renames.get(field.name, field.name)
+            default = field.default
+            if key in required_in_document.get(cls, ()) or default is attrs.NOTHING:
+                note = "required"
+            elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                made = default.factory()
+                note = "empty" if made in ({}, (), []) else "all defaults"
+            elif default is None:
+                note = "optional"
+            elif default == ():
+                note = "empty"
+            elif isinstance(default, bool):
+                note = f"`{str(default).lower()}`"
+            else:
+                note = f"`{default}`"
+            lines.append(f"| `{key}` | {_cell(_type_text(hints[field.name]))} | {note} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -151,6 +267,8 @@ def generate(app: Sphinx) -> None:
     out.mkdir(exist_ok=True)
     _write_if_changed(out / "framework.md", _framework_page())
     _write_if_changed(out / "cli.md", _cli_page())
+    _write_if_changed(out / "case-fields.md", _case_fields_page())
+    _draw_example(Path(app.srcdir) / "howto" / "nurses.yaml", out / "nurses-map.svg")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

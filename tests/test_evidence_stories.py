@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import valuecycles as vc
+from strategies import dates, extras, ids, optional_strings, plain_strings, texts
 from valuecycles.evidence import story_summaries
 
 
@@ -85,3 +90,62 @@ def test_the_graph_lists_the_same_stories() -> None:
     graph = vc.build_graph(CASE)
     for reaching in (None, "potential", "strategic"):
         assert graph.stories(reaching=reaching) == story_summaries(CASE, reaching=reaching)
+
+
+# --- any valid story round-trips through the documents -----------------------------
+
+_cycle_names = st.sampled_from(
+    [name for c in vc.load_framework().cycles for name in (c.key, *c.aliases)]
+)
+_steps = st.builds(
+    vc.Step,
+    cycle=_cycle_names,
+    text=texts,
+    indicators=st.lists(st.sampled_from(["rt", "adoption"]), max_size=2),
+    observations=st.lists(st.sampled_from(["o1", "o2"]), max_size=2),
+    aspirational=st.booleans(),
+    extra=extras,
+)
+_stories = st.builds(
+    vc.Story,
+    id=ids,
+    title=texts,
+    narrator=optional_strings,
+    consent=st.sampled_from(["public", "internal", "anonymous"]),
+    date=st.none() | dates,
+    tags=st.lists(plain_strings, max_size=3),
+    verification=st.builds(
+        vc.Verification,
+        status=st.sampled_from(["unverified", "corroborated", "substantiated"]),
+        by=optional_strings,
+        date=st.none() | dates,
+        note=optional_strings,
+    ),
+    steps=st.lists(_steps, min_size=1, max_size=5),
+    extra=extras,
+)
+_BASE = vc.Case(
+    community=vc.Community(name="Evaluators"),
+    cycles={
+        "immediate": vc.CyclePlan(indicators=[vc.Indicator(id="rt", name="Response time")]),
+        "applied": vc.CyclePlan(indicators=[vc.Indicator(id="adoption", name="Adoption")]),
+    },
+    observations=[
+        vc.Observation(id="o1", indicator="rt", date=dt.date(2026, 1, 31), value=40),
+        vc.Observation(
+            id="o2", indicator="adoption", date=dt.date(2026, 1, 31), value=0.5,
+            evidence="contribution",
+        ),
+    ],
+)  # fmt: skip
+
+
+@settings(max_examples=40)
+@given(_stories, st.sampled_from(["json", "yaml", "toml"]))
+def test_any_valid_story_round_trips(story: vc.Story, fmt: str) -> None:
+    assume(story.id not in {"rt", "adoption", "o1", "o2"})
+    case = _BASE.with_stories(story)
+    assert vc.validate(case).valid
+    again = vc.loads(vc.dumps(case, fmt), fmt)
+    assert again.stories == (story,)
+    assert story_summaries(again) == story_summaries(case)

@@ -11,7 +11,16 @@ evidenced by indicators with data over time and by value-creation stories.
 
 from valuecycles._version import __version__
 from valuecycles.errors import Problem, ValidationError, ValidationReport
-from valuecycles.evidence import story_summaries
+from valuecycles.evidence import (
+    IndicatorProgress,
+    Matrix,
+    MatrixCell,
+    Progress,
+    SeriesPoint,
+    matrix,
+    progress,
+    story_summaries,
+)
 from valuecycles.framework import (
     Cycle,
     Framework,
@@ -85,14 +94,19 @@ __all__ = [
     "Gaps",
     "Guidance",
     "Indicator",
+    "IndicatorProgress",
     "Interviewer",
     "LineInterviewer",
+    "Matrix",
+    "MatrixCell",
     "Measure",
     "Observation",
     "PluginError",
     "Problem",
+    "Progress",
     "Prompt",
     "Round",
+    "SeriesPoint",
     "Step",
     "Story",
     "StoryList",
@@ -115,6 +129,8 @@ __all__ = [
     "load",
     "load_framework",
     "loads",
+    "matrix",
+    "progress",
     "register_framework",
     "registered_frameworks",
     "render_report",

@@ -1,10 +1,42 @@
 """Evidence: indicator progress over time, value-creation stories and the matrix.
 
-These queries need only the case, not the graph: :func:`story_summaries`
-(what each story reaches), and, crossing indicators with stories, the
-progress of each indicator and the value-creation matrix.
+These queries need only the case, not the graph. Indicators and their data
+give the collective picture (:func:`progress`); value-creation stories give
+the individual, causal one (:func:`story_summaries`); the value-creation
+matrix (:func:`matrix`) crosses the two.
+
+Progress, in short (the full rules are in :func:`progress`): each
+observation covers a period (its ``period``, else its date's month or the
+period of its data source's cadence); a period's observations combine by the
+indicator's aggregation; ``progress`` is ``(latest - baseline) / (target -
+baseline)``, 0 at the baseline and 1 at the target in either direction, not
+clamped; an unknown value is ``None`` and ``status`` says why.
 """
 
+from valuecycles.evidence._matrix import Matrix, MatrixCell, matrix
+from valuecycles.evidence._periods import granularity_of, period_key, period_span
+from valuecycles.evidence._progress import (
+    STATUSES,
+    IndicatorProgress,
+    Progress,
+    SeriesPoint,
+    progress,
+)
 from valuecycles.evidence._stories import StoryList, StoryReach, story_summaries
 
-__all__ = ["StoryList", "StoryReach", "story_summaries"]
+__all__ = [
+    "STATUSES",
+    "IndicatorProgress",
+    "Matrix",
+    "MatrixCell",
+    "Progress",
+    "SeriesPoint",
+    "StoryList",
+    "StoryReach",
+    "granularity_of",
+    "matrix",
+    "period_key",
+    "period_span",
+    "progress",
+    "story_summaries",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from valuecycles.framework._model import Framework
 from valuecycles.model._case import Case
 
-__all__ = ["framework_for"]
+__all__ = ["cycle_order", "framework_for", "framework_or_none"]
 
 
 def framework_for(case: Case, framework: Framework | None) -> Framework:
@@ -15,3 +15,25 @@ def framework_for(case: Case, framework: Framework | None) -> Framework:
     from valuecycles.framework._registry import case_framework
 
     return case_framework(case.framework, case.framework_version)
+
+
+def framework_or_none(case: Case, framework: Framework | None) -> Framework | None:
+    """Like :func:`framework_for`, but ``None`` for a framework that is not registered.
+
+    Progress and the matrix need a framework only to put cycles in order and
+    to resolve aliases, so they still answer for a case whose framework file
+    was not given.
+    """
+    from valuecycles.framework._registry import UnknownFrameworkError
+
+    try:
+        return framework_for(case, framework)
+    except UnknownFrameworkError:
+        return None
+
+
+def cycle_order(framework: Framework | None) -> dict[str, int]:
+    """Each cycle key's position in the framework's order (empty without one)."""
+    if framework is None:
+        return {}
+    return {key: n for n, key in enumerate(framework.cycle_keys)}

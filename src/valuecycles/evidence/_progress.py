@@ -1,0 +1,449 @@
+"""Indicator progress: each indicator's series over periods and how far it has come."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from typing import Any, Final, Literal
+
+import attrs
+
+from valuecycles.evidence._common import cycle_order, framework_or_none
+from valuecycles.evidence._periods import (
+    Granularity,
+    granularity_of,
+    period_key,
+    period_span,
+)
+from valuecycles.framework._model import Framework
+from valuecycles.model._case import Case, Indicator, Measure, to_tuple
+
+__all__ = ["STATUSES", "IndicatorProgress", "Progress", "SeriesPoint", "progress"]
+
+Number = int | float
+Status = Literal[
+    "measured",
+    "no-data",
+    "not-a-number",
+    "no-baseline",
+    "no-target",
+    "target-equals-baseline",
+    "target-against-direction",
+]
+#: Every ``status`` an :class:`IndicatorProgress` can have.
+STATUSES: Final[tuple[Status, ...]] = (
+    "measured",
+    "no-data",
+    "not-a-number",
+    "no-baseline",
+    "no-target",
+    "target-equals-baseline",
+    "target-against-direction",
+)
+
+
+@attrs.frozen
+class SeriesPoint:
+    """One period of an indicator's series: its aggregated value and what is behind it.
+
+    ``value`` is ``None`` when no observation of the period fits the
+    aggregation (a text in a sum). ``date`` is the latest observation date
+    in the period; ``observations`` how many there are, ``effect`` and
+    ``contribution`` how many of each kind of evidence.
+    """
+
+    period: str
+    start: _dt.date
+    end: _dt.date
+    value: Number | str | None
+    date: _dt.date
+    observations: int
+    effect: int
+    contribution: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The point as plain JSON values (dates as ISO strings)."""
+        return {
+            "period": self.period,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "value": self.value,
+            "date": self.date.isoformat(),
+            "observations": self.observations,
+            "effect": self.effect,
+            "contribution": self.contribution,
+        }
+
+
+def _measure_dict(m: Measure | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"value": m.value, "date": None if m.date is None else m.date.isoformat()}
+
+
+@attrs.frozen
+class IndicatorProgress:
+    """One indicator's series and how far it has come (see :func:`progress`).
+
+    ``series`` is the overall series; ``dimensions`` maps a dimension's name
+    to each of its values' series. ``baseline``, ``target`` and the
+    milestones are the indicator's :class:`~valuecycles.Measure` objects;
+    ``to_dict()`` gives their values.
+    """
+
+    indicator: str
+    name: str
+    cycle: str
+    kind: str
+    unit: str | None
+    direction: str
+    aggregation: str
+    baseline: Measure | None
+    target: Measure | None
+    series: tuple[SeriesPoint, ...] = attrs.field(converter=to_tuple)
+    dimensions: dict[str, dict[str, tuple[SeriesPoint, ...]]]
+    latest: Number | str | None
+    change: Number | None
+    progress: float | None
+    status: Status
+    next_milestone: Measure | None
+    milestone_progress: float | None
+
+    @property
+    def latest_point(self) -> SeriesPoint | None:
+        """The last period of the series, or ``None`` without data."""
+        return self.series[-1] if self.series else None
+
+    @property
+    def observations(self) -> int:
+        """How many observations of the indicator there are."""
+        return sum(p.observations for p in self.series)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``query progress`` row; keys beyond DESIGN.md's come after them."""
+        last = self.latest_point
+        return {
+            "indicator": self.indicator,
+            "cycle": self.cycle,
+            "unit": self.unit,
+            "baseline": None if self.baseline is None else self.baseline.value,
+            "target": None if self.target is None else self.target.value,
+            "latest": self.latest,
+            "change": self.change,
+            "progress": self.progress,
+            "name": self.name,
+            "kind": self.kind,
+            "direction": self.direction,
+            "aggregation": self.aggregation,
+            "status": self.status,
+            "latest_period": None if last is None else last.period,
+            "latest_date": None if last is None else last.date.isoformat(),
+            "observations": self.observations,
+            "next_milestone": _measure_dict(self.next_milestone),
+            "milestone_progress": self.milestone_progress,
+            "series": [p.to_dict() for p in self.series],
+            "dimensions": {
+                name: {value: [p.to_dict() for p in points] for value, points in values.items()}
+                for name, values in self.dimensions.items()
+            },
+        }
+
+
+@attrs.frozen
+class Progress:
+    """Every indicator's progress, cycles in the framework's order.
+
+    Iterate over it for :class:`IndicatorProgress` rows, or look one up by
+    indicator id with ``result["response-time"]``.
+    """
+
+    indicators: tuple[IndicatorProgress, ...] = attrs.field(converter=to_tuple)
+    _by_id: dict[str, IndicatorProgress] = attrs.field(init=False, repr=False, eq=False)
+
+    @_by_id.default
+    def _index(self) -> dict[str, IndicatorProgress]:
+        index: dict[str, IndicatorProgress] = {}
+        for row in self.indicators:
+            index.setdefault(row.indicator, row)
+        return index
+
+    def __iter__(self) -> Iterator[IndicatorProgress]:
+        return iter(self.indicators)
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __getitem__(self, indicator: str) -> IndicatorProgress:
+        return self._by_id[indicator]
+
+    def __contains__(self, indicator: object) -> bool:
+        return indicator in self._by_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"indicators": [...]}``, the shape of ``query progress --json``."""
+        return {"indicators": [row.to_dict() for row in self.indicators]}
+
+
+class _Acc:
+    """The running aggregate of one period (mutable, private, one pass)."""
+
+    __slots__ = ("contribution", "count", "date", "latest", "latest_date", "numbers", "total")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.contribution = 0
+        self.numbers = 0
+        self.total: Number = 0
+        self.latest: Number | str | None = None
+        self.latest_date: _dt.date | None = None
+        self.date: _dt.date | None = None
+
+    def add(self, date: _dt.date, value: Number | str, contribution: bool) -> None:
+        self.count += 1
+        if contribution:
+            self.contribution += 1
+        if self.latest_date is None or date >= self.latest_date:
+            self.latest_date = date
+            self.latest = value
+        if not isinstance(value, str):
+            self.numbers += 1
+            self.total += value
+
+    def value(self, aggregation: str) -> Number | str | None:
+        if aggregation == "count":
+            return self.count
+        if aggregation == "sum":
+            return self.total if self.numbers else None
+        if aggregation == "mean":
+            return self.total / self.numbers if self.numbers else None
+        return self.latest
+
+
+_SPANS: dict[str, tuple[_dt.date, _dt.date]] = {}
+
+
+def _span(key: str) -> tuple[_dt.date, _dt.date]:
+    span = _SPANS.get(key)
+    if span is None:
+        span = _SPANS[key] = period_span(key)
+    return span
+
+
+def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ...]:
+    points = []
+    for key, acc in periods.items():
+        start, end = _span(key)
+        assert acc.latest_date is not None
+        points.append(
+            SeriesPoint(
+                period=key,
+                start=start,
+                end=end,
+                value=acc.value(aggregation),
+                date=acc.latest_date,
+                observations=acc.count,
+                effect=acc.count - acc.contribution,
+                contribution=acc.contribution,
+            )
+        )
+    points.sort(key=lambda p: (p.start, p.end, p.period))
+    return tuple(points)
+
+
+def _fraction(latest: object, baseline: Number, goal: Number, direction: str) -> float | None:
+    """How far ``latest`` is from ``baseline`` toward ``goal``, or ``None``."""
+    if isinstance(latest, str) or not isinstance(latest, int | float):
+        return None
+    span = goal - baseline
+    if span == 0 or (span > 0) != (direction == "increase"):
+        return None
+    return (latest - baseline) / span
+
+
+def _status(ind: Indicator, latest: object, has_data: bool) -> Status:
+    if not has_data:
+        return "no-data"
+    if isinstance(latest, str) or not isinstance(latest, int | float):
+        return "not-a-number"
+    if ind.baseline is None:
+        return "no-baseline"
+    if ind.target is None:
+        return "no-target"
+    span = ind.target.value - ind.baseline.value
+    if span == 0:
+        return "target-equals-baseline"
+    if (span > 0) != (ind.direction == "increase"):
+        return "target-against-direction"
+    return "measured"
+
+
+_FAR: Final = _dt.date.max
+
+
+def _next_milestone(ind: Indicator, last: SeriesPoint | None) -> Measure | None:
+    if not ind.milestones:
+        return None
+    ordered = sorted(enumerate(ind.milestones), key=lambda im: (im[1].date or _FAR, im[0]))
+    for _i, m in ordered:
+        if last is None or m.date is None or m.date >= last.end:
+            return m
+    return None
+
+
+def _row(
+    ind: Indicator,
+    cycle: str,
+    periods: dict[str, _Acc],
+    dims: dict[str, dict[str, dict[str, _Acc]]],
+) -> IndicatorProgress:
+    agg = ind.aggregation
+    series = _series(periods, agg)
+    last = series[-1] if series else None
+    latest = None if last is None else last.value
+    status = _status(ind, latest, last is not None)
+    change: Number | None = None
+    if ind.baseline is not None and isinstance(latest, int | float):
+        change = latest - ind.baseline.value
+    fraction = None
+    if status == "measured":
+        assert ind.baseline is not None
+        assert ind.target is not None
+        fraction = _fraction(latest, ind.baseline.value, ind.target.value, ind.direction)
+    milestone = _next_milestone(ind, last)
+    milestone_fraction = None
+    if milestone is not None and ind.baseline is not None:
+        milestone_fraction = _fraction(latest, ind.baseline.value, milestone.value, ind.direction)
+    return IndicatorProgress(
+        indicator=ind.id,
+        name=ind.name,
+        cycle=cycle,
+        kind=ind.kind,
+        unit=ind.unit,
+        direction=ind.direction,
+        aggregation=agg,
+        baseline=ind.baseline,
+        target=ind.target,
+        series=series,
+        dimensions={
+            name: {value: _series(per, agg) for value, per in sorted(values.items())}
+            for name, values in sorted(dims.items())
+        },
+        latest=latest,
+        change=change,
+        progress=fraction,
+        status=status,
+        next_milestone=milestone,
+        milestone_progress=milestone_fraction,
+    )
+
+
+def progress(case: Case, framework: Framework | None = None) -> Progress:
+    """Every indicator's series over periods, latest value, change and progress.
+
+    Indicators come in the framework's cycle order, then in the case's
+    order. ``framework`` defaults to the one the case names (a case naming a
+    framework that is not registered keeps its cycle keys as written).
+
+    How an indicator's observations become a series
+        Each observation covers a period: its ``period`` when it has one, else
+        the period its date falls in at the cadence of its data source (the
+        observation's ``source``, else the first source feeding the indicator
+        whose cadence is understood; by month when there is none). The values of
+        one period combine by the indicator's ``aggregation``: ``latest`` keeps
+        the value of the latest observation (by date; on the same date, the one
+        later in the case), ``sum`` adds the numbers, ``mean`` averages them and
+        ``count`` counts the observations. Periods come in date order (by first
+        day, then last day). A text in a ``sum`` or ``mean`` (which validation
+        rejects) is left out; a period with no number left has no value
+        (``None``). The same is done for each value of each dimension
+        (``dimensions: {region: north}``) on its own observations.
+
+    How far it has come
+        ``latest`` is the value of the last period; ``change`` is ``latest``
+        minus the baseline; ``progress`` is ``(latest - baseline) / (target -
+        baseline)``: 0 at the baseline and 1 at the target, whichever way the
+        indicator should move (falling from 60 to 30 toward 24 is 30/36, 0.83).
+        It is not clamped: above 1 the indicator has gone beyond its target,
+        below 0 it has moved away from it (worse than the baseline). Baseline,
+        target and milestones are compared with one period's value, so for a
+        ``sum`` indicator they are amounts per period.
+
+        The next milestone is the first milestone (by date; undated ones after,
+        in their order) dated on or after the last day of the latest period: the
+        one the latest data is to be judged against. ``milestone_progress`` is
+        measured from the baseline toward it the same way.
+
+    What is unknown stays unknown
+        Nothing is made up: no baseline is taken from the first observation.
+        ``status`` says why ``progress`` is ``None``: ``no-data``,
+        ``not-a-number`` (the latest value is a text, as for a qualitative
+        indicator aggregated by ``latest``), ``no-baseline``, ``no-target``,
+        ``target-equals-baseline`` or ``target-against-direction`` (the target
+        lies on the worse side of the baseline); ``measured`` when it is known.
+        ``change`` is known whenever the latest value is a number and there is
+        a baseline.
+
+    >>> import datetime, valuecycles as vc
+    >>> rt = vc.Indicator(id="rt", name="Hours to answer", unit="hours", direction="decrease",
+    ...                   baseline=vc.Measure(60), target=vc.Measure(24))
+    >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+    ...                cycles={"immediate": vc.CyclePlan(indicators=[rt])})
+    >>> case = case.with_observations(
+    ...     vc.Observation(indicator="rt", date=datetime.date(2026, 2, 1), value=45),
+    ...     vc.Observation(indicator="rt", date=datetime.date(2026, 3, 1), value=30))
+    >>> row = vc.progress(case)["rt"]
+    >>> row.latest, row.change, round(row.progress, 2)
+    (30, -30, 0.83)
+    >>> [p.period for p in row.series]
+    ['2026-02', '2026-03']
+    """
+    fw = framework_or_none(case, framework)
+    resolve = fw.resolve if fw is not None else None
+
+    indicators: dict[str, tuple[str, Indicator]] = {}
+    for cycle_key, ind in case.indicators():
+        cycle = (resolve(cycle_key) if resolve else None) or cycle_key
+        indicators.setdefault(ind.id, (cycle, ind))
+
+    source_grain: dict[str, Granularity | None] = {}
+    default_grain: dict[str, Granularity] = {}
+    for _c, src in case.data_sources():
+        grain = granularity_of(src.cadence)
+        source_grain.setdefault(src.id, grain)
+        if grain is not None:
+            for ref in src.indicators:
+                default_grain.setdefault(ref, grain)
+
+    periods: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
+    dims: dict[str, dict[str, dict[str, dict[str, _Acc]]]] = {key: {} for key in indicators}
+    for obs in case.observations:
+        per = periods.get(obs.indicator)
+        if per is None:
+            continue  # an indicator the case does not have: validation says so
+        key = obs.period
+        if key is None:
+            grain = source_grain.get(obs.source) if obs.source is not None else None
+            grain = grain or default_grain.get(obs.indicator, "month")
+            key = period_key(obs.date, grain)
+        contribution = obs.evidence == "contribution"
+        acc = per.get(key)
+        if acc is None:
+            acc = per[key] = _Acc()
+        acc.add(obs.date, obs.value, contribution)
+        if obs.dimensions:
+            by_name = dims[obs.indicator]
+            for name, value in obs.dimensions.items():
+                per_dim = by_name.setdefault(name, {}).setdefault(str(value), {})
+                acc = per_dim.get(key)
+                if acc is None:
+                    acc = per_dim[key] = _Acc()
+                acc.add(obs.date, obs.value, contribution)
+
+    order = cycle_order(fw)
+    rows = [
+        _row(ind, cycle, periods[ind_id], dims[ind_id])
+        for ind_id, (cycle, ind) in indicators.items()
+    ]
+    positions = {ind_id: n for n, ind_id in enumerate(indicators)}
+    rows.sort(key=lambda r: (order.get(r.cycle, len(order)), positions[r.indicator]))
+    return Progress(rows)

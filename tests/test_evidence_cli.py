@@ -1,0 +1,155 @@
+"""``valuecycles query CASE progress|stories|matrix``: tables for people, --json for programs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import valuecycles as vc
+from valuecycles.cli import main
+
+CASE = """\
+schema_version: 1
+framework: wenger-trayner
+community: {name: Nurses}
+cycles:
+  immediate:
+    indicators:
+      - id: rt
+        name: Hours to answer
+        unit: hours
+        direction: decrease
+        baseline: {value: 60}
+        target: {value: 24}
+        milestones: [{value: 40, date: 2026-06-30}]
+      - id: empty
+        name: Nobody measures me
+    data:
+      - {id: log, name: Log, cadence: monthly, indicators: [rt]}
+  applied:
+    indicators:
+      - {id: mood, name: What members say, kind: qualitative}
+observations:
+  - {id: o1, indicator: rt, date: 2026-02-01, period: 2026-01, value: 45, source: log}
+  - {id: o2, indicator: rt, date: 2026-03-01, period: 2026-02, value: 30, source: log,
+     evidence: contribution}
+  - {indicator: mood, date: 2026-03-01, value: "Much  better\\nthan before, really, truly, yes"}
+stories:
+  - id: first
+    title: The first answer
+    verification: {status: substantiated}
+    steps:
+      - {cycle: immediate, text: I asked, indicators: [rt], observations: [o1, o2]}
+      - {cycle: applied, text: I used it, aspirational: true}
+  - id: sponsor
+    title: The sponsor listened
+    steps:
+      - {cycle: strategic, text: Our manager heard of it}
+"""
+
+
+@pytest.fixture
+def case_file(tmp_path: Path) -> str:
+    path = tmp_path / "case.yaml"
+    path.write_text(CASE, encoding="utf-8")
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("question", ["progress", "stories", "matrix"])
+def test_json_is_the_python_results_to_dict(
+    capsys: pytest.CaptureFixture[str], case_file: str, question: str
+) -> None:
+    code, out, _ = run(capsys, "query", case_file, question, "--json")
+    assert code == 0
+    case = vc.load(case_file)
+    expected = {
+        "progress": vc.progress,
+        "stories": vc.story_summaries,
+        "matrix": vc.matrix,
+    }[question](case)
+    assert json.loads(out) == json.loads(json.dumps(expected.to_dict()))
+
+
+def test_progress_table(capsys: pytest.CaptureFixture[str], case_file: str) -> None:
+    code, out, _ = run(capsys, "query", case_file, "progress")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:6] == ["indicator", "cycle", "unit", "baseline", "target", "latest"]
+    rt = lines[1].split()
+    assert rt[:9] == ["rt", "immediate", "hours", "60", "24", "30", "2026-02", "-30", "83%"]
+    assert "40 by 2026-06-30 (150%)" in lines[1]
+    assert lines[2].endswith("no data yet")
+    assert "Much better than before…" in lines[3]
+    assert "3 indicators: 1 with progress toward a target, 1 without data." in out
+    assert "\x1b[" not in out
+
+
+def test_stories_table_and_filters(capsys: pytest.CaptureFixture[str], case_file: str) -> None:
+    code, out, _ = run(capsys, "query", case_file, "stories")
+    assert code == 0
+    assert out.splitlines()[1].split()[:4] == ["first", "applied", "substantiated", "immediate"]
+    assert out.splitlines()[2].split()[:4] == ["sponsor", "-", "unverified", "strategic"]
+    code, out, _ = run(capsys, "query", case_file, "stories", "--reaching", "strategic", "--json")
+    assert [s["id"] for s in json.loads(out)["stories"]] == ["sponsor"]
+    code, out, _ = run(capsys, "query", case_file, "stories", "--verification", "corroborated")
+    assert out == "No stories (corroborated).\n"
+    code, out, _ = run(capsys, "query", case_file, "stories", "--citing", "o2")
+    assert out.endswith("1 story (citing o2).\n")
+
+
+def test_stories_reaching_an_unknown_cycle_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], case_file: str
+) -> None:
+    code, out, err = run(capsys, "query", case_file, "stories", "--reaching", "orienting")
+    assert (code, out) == (2, "")
+    assert "unknown cycle 'orienting'" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["query", case_file, "stories", "--verification", "checked"])
+    assert exc.value.code == 2
+
+
+def test_matrix_table(capsys: pytest.CaptureFixture[str], case_file: str) -> None:
+    code, out, _ = run(capsys, "query", case_file, "matrix")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["story", *vc.load_framework().cycle_keys]
+    assert lines[1].split() == ["first", "1[1e1c]", ".", "2?", ".", ".", ".", "."]
+    assert lines[2].split() == ["sponsor", ".", ".", ".", ".", ".", "1", "."]
+    assert "3 steps in 2 stories: 1 hoped for, citing 1 effect and 1 contribution" in out
+    assert "Indicators no story cites: empty, mood." in out
+
+
+def test_an_invalid_case_exits_1_with_its_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CASE.replace("observations: [o1, o2]", "observations: [o9]"))
+    code, out, err = run(capsys, "query", str(bad), "matrix")
+    assert (code, out) == (1, "")
+    assert "unknown observation 'o9'" in err
+
+
+def test_the_installed_command_without_colour(case_file: str) -> None:
+    command = Path(sys.executable).with_name("valuecycles")
+    argv = [str(command)] if command.exists() else [sys.executable, "-m", "valuecycles"]
+    done = subprocess.run(
+        [*argv, "query", case_file, "progress"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indicator")
+    assert "\x1b[" not in done.stdout

@@ -99,12 +99,27 @@ def check_id(value: object) -> str:
     return value
 
 
+#: The integers every format carries (JSON readers and TOML stop at 64 bits).
+_INT_RANGE: Final = (-(2**63), 2**63 - 1)
+
+
+def _check_int_range(value: int, what: str = "") -> None:
+    if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+        raise Invalid(
+            "out-of-range",
+            f"{what}{value} is too large to keep in every format "
+            "(integers go from -2**63 to 2**63-1); write it as text",
+        )
+
+
 def check_number(value: object) -> int | float:
-    """A finite int or float (not a boolean)."""
+    """A finite int or float (not a boolean), an int within 64 bits."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _wrong("a number", value)
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid("not-finite", f"{value} is not a finite number")
+    if isinstance(value, int):
+        _check_int_range(value)
     return value
 
 
@@ -150,6 +165,8 @@ def check_extra(value: object) -> dict[str, str | int | float | bool]:
             )
         if isinstance(item, float) and not math.isfinite(item):
             raise Invalid("not-finite", f"extra {key!r}: {item} is not a finite number")
+        if isinstance(item, int) and not isinstance(item, bool):
+            _check_int_range(item, f"extra {key!r}: ")
     return value
 
 

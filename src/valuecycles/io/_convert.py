@@ -146,7 +146,7 @@ def _structure_scalar(value: object, _t: object) -> object:
             f"expected a string, number or boolean, got {describe(value)}",
             type_error=True,
         )
-    if isinstance(value, float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         check_number(value)
     return value
 

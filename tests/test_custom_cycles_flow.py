@@ -317,3 +317,58 @@ def test_alias_case_with_the_renamed_framework_everywhere(tmp_path: Path) -> Non
     page = vc.render_report(case, "html", framework=renamed, as_of=AS_OF)
     assert "Reframing value" in page
     assert "The unit rethinks its goals" in page
+
+
+# --- evidence: progress, stories, the matrix -------------------------------------------------
+
+
+def test_progress_and_matrix_place_the_custom_cycle(case: vc.Case, fw: vc.Framework) -> None:
+    rows = {r["indicator"]: r for r in vc.progress(case, fw).to_dict()["indicators"]}
+    assert rows["referrals"]["cycle"] == "orienting"
+    assert (rows["referrals"]["baseline"], rows["referrals"]["latest"]) == (4, 7)
+    order = [rows[i]["cycle"] for i in rows]
+    assert order == sorted(order, key=ORDER.index)
+    grid = vc.matrix(case, fw).to_dict()
+    assert grid["cycles"] == ORDER
+    assert [(c["story"], c["cycle"]) for c in grid["cells"]] == [
+        ("acoustic-loggers", "immediate"),
+        ("acoustic-loggers", "orienting"),
+        ("acoustic-loggers", "applied"),
+        ("acoustic-loggers", "realized"),
+        ("map-of-the-field", "orienting"),
+    ]
+    orienting = grid["cells"][1]
+    assert orienting["indicators"] == ["referrals"]
+    assert orienting["observations"] == ["ref-2026-q1"]
+
+
+def test_story_summaries_follow_the_role(case: vc.Case, fw: vc.Framework, tmp_path: Path) -> None:
+    reach = {s.id: s.reach for s in vc.story_summaries(case, framework=fw).stories}
+    assert reach == {"acoustic-loggers": "realized", "map-of-the-field": None}
+    chain_fw = with_role(tmp_path, "chain", "realized")
+    reach = {s.id: s.reach for s in vc.story_summaries(case, framework=chain_fw).stories}
+    assert reach == {"acoustic-loggers": "orienting", "map-of-the-field": "orienting"}
+    reaching = vc.story_summaries(case, reaching="orienting", framework=fw).stories
+    assert [s.id for s in reaching] == ["acoustic-loggers", "map-of-the-field"]
+
+
+@pytest.mark.parametrize("question", ["progress", "stories", "matrix"])
+def test_evidence_queries_with_a_framework_file(
+    question: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["query", str(CASE_FILE), question, "--framework", str(FRAMEWORK_FILE)]
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "orienting" in json.dumps(data)
+    assert main(args) == 0
+    assert "orienting" in capsys.readouterr().out.lower()
+
+
+def test_evidence_counts_an_alias_as_its_cycle() -> None:
+    case = vc.loads(
+        ALIAS_CASE + "observations: [{indicator: goals-revised, date: 2026-01-01, value: 1}]\n"
+    )
+    assert vc.progress(case).to_dict()["indicators"][0]["cycle"] == "transformative"
+    grid = vc.matrix(case).to_dict()
+    assert [c["cycle"] for c in grid["cells"]] == ["transformative"]
+    assert "reframing" not in grid["cycles"]

@@ -41,7 +41,9 @@ def _framework_page() -> str:
     )
     lines.append("")
     for cycle in framework.cycles:
-        lines += [f"## {cycle.name}", "", f"Key `{cycle.key}`, role *{cycle.role}*.", ""]
+        names = ", ".join(f"`{a}`" for a in cycle.aliases)
+        also = f" (also {names})" if names else ""
+        lines += [f"## {cycle.name}", "", f"Key `{cycle.key}`{also}, role *{cycle.role}*.", ""]
         lines += [cycle.description, ""]
         for number, rnd in enumerate(framework.rounds, start=1):
             guidance = framework.guidance(cycle.key, rnd.key)

@@ -412,6 +412,9 @@ def structure_case(data: object) -> Case:
     return structure(data, Case)
 
 
+_CASE_KEYS: Final = tuple(document_key(Case, a.name) for a in attrs.fields(Case))
+
+
 def unstructure_case(case: Case, cycle_order: tuple[str, ...] = ()) -> dict[str, Any]:
     """Plain data for a case, with ``schema_version`` and ``framework`` always written.
 
@@ -422,7 +425,8 @@ def unstructure_case(case: Case, cycle_order: tuple[str, ...] = ()) -> dict[str,
         "schema_version": case.schema_version,
         "framework": case.framework,
     }
-    out.update(data)
+    # In the model's field order (cattrs puts fields without a default first).
+    out.update({k: data[k] for k in _CASE_KEYS if k in data})
     if "cycles" in out:
         cycles = out["cycles"]
         ordered = {k: cycles[k] for k in cycle_order if k in cycles}

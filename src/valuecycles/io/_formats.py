@@ -13,6 +13,7 @@ from typing import Any, Final, Literal
 
 import orjson
 import tomlkit
+from tomlkit.items import AoT, Table
 
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.io._yaml import YamlProblem, dump_yaml, parse_yaml
@@ -153,11 +154,75 @@ def read_text(path: str | os.PathLike[str]) -> str:
         ) from None
 
 
+#: Lists of mappings below the top level that stay arrays of tables in TOML.
+_TOML_TABLE_LISTS: Final = frozenset({"steps"})
+
+
+def _flat(value: Any) -> bool:
+    """A mapping of scalars and lists of scalars: one line in TOML."""
+    return isinstance(value, dict) and all(
+        not isinstance(v, dict | list) or (isinstance(v, list) and not _has_mapping(v))
+        for v in value.values()
+    )
+
+
+def _has_mapping(items: list[Any]) -> bool:
+    return any(isinstance(v, dict | list) for v in items)
+
+
+def _toml_item(value: Any, key: str, depth: int, *, in_list: bool = False) -> Any:
+    """A value for tomlkit: nested small mappings inline, element lists as tables.
+
+    Top-level mappings are tables (``[community]``) and lists of mappings
+    arrays of tables (``[[observations]]``); inside an element, a mapping of
+    scalars (a baseline, ``extra``) is an inline table and a list of them
+    (milestones) an inline array, so a reader sees each element whole.
+    Keys that open tables come after the plain ones, as TOML needs.
+    """
+    if isinstance(value, dict):
+        if depth >= 2 and not in_list and _flat(value):
+            return _inline(value)
+        items = [(k, _toml_item(v, k, depth + 1)) for k, v in value.items() if v is not None]
+        table = tomlkit.document() if depth == 0 else tomlkit.table()
+        for k, v in [
+            *[(k, v) for k, v in items if not _opens_table(v)],
+            *[(k, v) for k, v in items if _opens_table(v)],
+        ]:
+            table.add(k, v)
+        return table
+    if isinstance(value, list):
+        mappings = [v for v in value if isinstance(v, dict)]
+        if not mappings:
+            return value
+        if depth >= 4 and key not in _TOML_TABLE_LISTS and all(_flat(v) for v in mappings):
+            array = tomlkit.array()
+            for item in value:
+                array.append(_inline(item) if isinstance(item, dict) else item)
+            return array
+        if len(mappings) == len(value):
+            aot = tomlkit.aot()
+            for item in value:
+                aot.append(_toml_item(item, key, depth + 1, in_list=True))
+            return aot
+        return [_toml_item(v, key, depth + 1, in_list=True) for v in value]
+    return value
+
+
+def _inline(value: dict[str, Any]) -> Any:
+    table = tomlkit.inline_table()
+    for k, v in value.items():
+        if v is not None:
+            table.add(k, v)
+    return table
+
+
+def _opens_table(value: Any) -> bool:
+    return isinstance(value, Table | AoT)
+
+
 def _toml_ready(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _toml_ready(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_toml_ready(v) for v in value]
+        return _toml_item(value, "", 0)
     return value
 
 

@@ -49,6 +49,7 @@ from valuecycles.graph import (
     build_graph,
 )
 from valuecycles.io._document import dump, dumps, load, loads
+from valuecycles.io._schema import case_schema, framework_schema
 from valuecycles.model import (
     Aspiration,
     Case,
@@ -123,8 +124,10 @@ __all__ = [
     "WalkResult",
     "__version__",
     "build_graph",
+    "case_schema",
     "dump",
     "dumps",
+    "framework_schema",
     "guided_walk",
     "load",
     "load_framework",

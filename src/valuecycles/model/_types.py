@@ -53,7 +53,7 @@ Scalar = str | int | float | bool
 Extra = dict[str, Scalar]
 
 Id = Annotated[str, Check(check_id, {"type": "string", "minLength": 1, "pattern": r"^\S(.*\S)?$"})]
-Text = Annotated[str, Check(check_text, {"type": "string", "minLength": 1})]
+Text = Annotated[str, Check(check_text, {"type": "string", "minLength": 1, "pattern": r"\S"})]
 Period = Annotated[
     str,
     Check(check_period, {"type": "string", "pattern": r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,6 +145,10 @@ def _cli_page() -> str:
     return "\n".join(lines)
 
 
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def _draw_example(case_path: Path, target: Path) -> None:
     """The picture of the how-to guides' case (the same bytes for the same case)."""
     graph = valuecycles.build_graph(valuecycles.load(case_path))
@@ -271,6 +276,8 @@ def generate(app: Sphinx) -> None:
     _write_if_changed(out / "cli.md", _cli_page())
     _write_if_changed(out / "case-fields.md", _case_fields_page())
     _draw_example(Path(app.srcdir) / "howto" / "nurses.yaml", out / "nurses-map.svg")
+    _write_if_changed(out / "case-schema.json", _json(valuecycles.case_schema()))
+    _write_if_changed(out / "framework-schema.json", _json(valuecycles.framework_schema()))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

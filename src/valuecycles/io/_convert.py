@@ -296,9 +296,23 @@ def _build_converter() -> cattrs.Converter:
             name: override(rename=key) for name, key in RENAMES.get(cls, {}).items()
         }
         conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
+            cls,
+            _in_field_order(
+                cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **overrides)
+            ),
         )
     return conv
+
+
+def _in_field_order(cls: type, make: Callable[[Any], dict[str, Any]]) -> Callable[[Any], Any]:
+    """Keys in the model's field order: cattrs puts the fields without a default first."""
+    order = tuple(document_key(cls, a.name) for a in attrs.fields(cls) if a.init)
+
+    def unstructure_in_order(model: Any) -> dict[str, Any]:
+        data = make(model)
+        return {key: data[key] for key in order if key in data}
+
+    return unstructure_in_order
 
 
 _CONVERTER: Final = _build_converter()

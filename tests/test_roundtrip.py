@@ -280,3 +280,22 @@ def test_additions_to_any_case_read_back_exactly(
     plan.setdefault("aspirations", []).append(item)
     before["observations"] = before.get("observations", []) + plain_new
     assert after == before
+
+
+def test_toml_empty_and_inline_tables_take_additions() -> None:
+    text = "[cycles]\nstrategic = {}\nimmediate = {aspirations = []}\n"
+    new = add_to_text(
+        text,
+        "toml",
+        [
+            (("cycles", "strategic", "aspirations"), {"id": "a", "text": "A"}),
+            (("cycles", "immediate", "aspirations"), {"id": "b", "text": "B"}),
+            (("cycles", "immediate", "conditions"), {"id": "c", "text": "C"}),
+        ],
+    )
+    data, _ = parse_text(new, "toml")
+    assert data["cycles"]["strategic"] == {"aspirations": [{"id": "a", "text": "A"}]}
+    assert data["cycles"]["immediate"] == {
+        "aspirations": [{"id": "b", "text": "B"}],
+        "conditions": [{"id": "c", "text": "C"}],
+    }

@@ -50,6 +50,7 @@ from valuecycles.graph import (
 )
 from valuecycles.io._document import dump, dumps, load, loads
 from valuecycles.io._schema import case_schema, framework_schema
+from valuecycles.io._tables import ImportReport, export_tables, import_observations
 from valuecycles.model import (
     Aspiration,
     Case,
@@ -94,6 +95,7 @@ __all__ = [
     "Gap",
     "Gaps",
     "Guidance",
+    "ImportReport",
     "Indicator",
     "IndicatorProgress",
     "Interviewer",
@@ -127,8 +129,10 @@ __all__ = [
     "case_schema",
     "dump",
     "dumps",
+    "export_tables",
     "framework_schema",
     "guided_walk",
+    "import_observations",
     "load",
     "load_framework",
     "loads",

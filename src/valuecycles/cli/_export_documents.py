@@ -2,6 +2,56 @@
 
 from __future__ import annotations
 
-from valuecycles.cli._exporters import Exporter
+import argparse
+import sys
+from collections.abc import Callable
 
-DOCUMENT_EXPORTS: dict[str, Exporter] = {}
+from valuecycles.cli._common import CommandError, framework_from_args
+from valuecycles.cli._exporters import Exporter
+from valuecycles.model._case import Case
+
+__all__ = ["DOCUMENT_EXPORTS"]
+
+
+def _document(fmt: str) -> Callable[[Case, str | None, argparse.Namespace], None]:
+    def write(case: Case, output: str | None, args: argparse.Namespace) -> None:
+        from valuecycles.io._document import dumps
+        from valuecycles.io._formats import atomic_write
+
+        text = dumps(case, fmt, framework=framework_from_args(args))
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            atomic_write(output, text)
+        except OSError as exc:
+            raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+    return write
+
+
+def _csv(case: Case, output: str | None, args: argparse.Namespace) -> None:
+    from valuecycles.io._tables import export_tables
+
+    assert output is not None  # needs_output: the command checks it
+    try:
+        paths = export_tables(case, output)
+    except FileExistsError:
+        raise CommandError(f"{output} is a file, not a folder: give a folder with -o DIR") from None
+    except OSError as exc:
+        raise CommandError(f"cannot write to {output}: {exc.strerror or exc}") from None
+    for path in paths:
+        sys.stderr.write(f"wrote {path}\n")
+
+
+DOCUMENT_EXPORTS: dict[str, Exporter] = {
+    "json": Exporter(help="the case as a JSON document", write=_document("json")),
+    "yaml": Exporter(help="the case as a YAML document", write=_document("yaml")),
+    "toml": Exporter(help="the case as a TOML document", write=_document("toml")),
+    "csv": Exporter(
+        help="indicators, data sources, observations and story steps as CSV tables "
+        "for a spreadsheet (give a folder with -o DIR)",
+        write=_csv,
+        needs_output=True,
+    ),
+}

@@ -449,10 +449,21 @@ def _add_toml(text: str, additions: Sequence[Addition], source: str | None) -> s
             if isinstance(step, int):
                 node = node[step]
                 continue
-            if step not in node:
-                if node is doc:
-                    _blank_line_at_end(doc)
-                node[step] = tomlkit.aot() if last else tomlkit.table(is_super_table=True)
+            child = node.get(step)
+            if isinstance(child, InlineTable) and not child and not isinstance(node, InlineTable):
+                # An empty ``potential = {}``: a table now, so its lists can be tables too.
+                del node[step]
+                child = None
+            if child is None or (isinstance(child, Array) and not child and last):
+                if isinstance(node, InlineTable):
+                    # Inside an inline table everything stays inline.
+                    node[step] = tomlkit.array() if last else tomlkit.inline_table()
+                else:
+                    if node is doc:
+                        _blank_line_at_end(doc)
+                    if step in node:
+                        del node[step]
+                    node[step] = tomlkit.aot() if last else tomlkit.table(is_super_table=True)
             node = node[step]
         if isinstance(node, AoT):
             node.append(_toml_table(item))

@@ -1,0 +1,537 @@
+"""Tables for spreadsheet users: a case as CSV files, and observations read back from CSV.
+
+``export_tables`` writes ``indicators.csv``, ``data_sources.csv``,
+``observations.csv`` and ``story_steps.csv``, each with one header row. Lists
+are joined with ``;``, ``extra`` fields become ``extra.KEY`` columns and an
+observation's dimensions ``dim.NAME`` columns; an empty cell means the field
+is absent. ``import_observations`` reads an observations table (UTF-8 with or
+without a byte-order mark, ``,`` or ``;`` between cells) into a case: every
+bad row is reported with its row number and column, and no row is taken when
+any is bad; a row identical to an observation already there is skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from valuecycles.errors import Problem, ValidationError
+from valuecycles.framework._model import Framework
+from valuecycles.model._case import Case, Observation
+from valuecycles.model._types import EVIDENCE_KINDS
+
+__all__ = [
+    "DATA_SOURCE_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "OBSERVATION_COLUMNS",
+    "STEP_COLUMNS",
+    "ImportReport",
+    "export_tables",
+    "import_observations",
+    "read_observations",
+]
+
+INDICATOR_COLUMNS: Final = (
+    "id",
+    "cycle",
+    "name",
+    "kind",
+    "unit",
+    "direction",
+    "aggregation",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "signals",
+)
+DATA_SOURCE_COLUMNS: Final = ("id", "cycle", "name", "method", "cadence", "owner", "indicators")
+OBSERVATION_COLUMNS: Final = (
+    "id",
+    "indicator",
+    "date",
+    "period",
+    "value",
+    "source",
+    "evidence",
+    "note",
+)
+STEP_COLUMNS: Final = (
+    "story",
+    "step",
+    "cycle",
+    "text",
+    "aspirational",
+    "indicators",
+    "observations",
+)
+_REQUIRED: Final = ("indicator", "date", "value")
+_INT: Final = re.compile(r"^[-+]?\d+$")
+_FLOAT: Final = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+# --- export ------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A value as a cell: numbers as Python writes them, so they read back the same."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _extra_columns(rows: Iterable[dict[str, Any]], prefix: str) -> list[str]:
+    keys: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            if key.startswith(prefix):
+                keys.setdefault(key, None)
+    return sorted(keys)
+
+
+def _table(columns: Sequence[str], rows: list[dict[str, Any]], prefixes: Sequence[str]) -> str:
+    header = [*columns, *(c for p in prefixes for c in _extra_columns(rows, p))]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in header])
+    return out.getvalue()
+
+
+def _with_extra(
+    row: dict[str, Any], extra: dict[str, Any], prefix: str = "extra."
+) -> dict[str, Any]:
+    row.update({f"{prefix}{k}": v for k, v in extra.items()})
+    return row
+
+
+def _indicator_rows(case: Case) -> list[dict[str, Any]]:
+    rows = []
+    for cycle, ind in case.indicators():
+        row = {
+            "id": ind.id,
+            "cycle": cycle,
+            "name": ind.name,
+            "kind": ind.kind,
+            "unit": ind.unit,
+            "direction": ind.direction,
+            "aggregation": ind.aggregation,
+            "baseline_value": ind.baseline.value if ind.baseline else None,
+            "baseline_date": ind.baseline.date if ind.baseline else None,
+            "target_value": ind.target.value if ind.target else None,
+            "target_date": ind.target.date if ind.target else None,
+            "signals": ind.signals,
+        }
+        rows.append(_with_extra(row, ind.extra))
+    return rows
+
+
+def _source_rows(case: Case) -> list[dict[str, Any]]:
+    rows = []
+    for cycle, src in case.data_sources():
+        row = {
+            "id": src.id,
+            "cycle": cycle,
+            "name": src.name,
+            "method": src.method,
+            "cadence": src.cadence,
+            "owner": src.owner,
+            "indicators": src.indicators,
+        }
+        rows.append(_with_extra(row, src.extra))
+    return rows
+
+
+def observation_row(obs: Observation) -> dict[str, Any]:
+    """An observation as a row of ``observations.csv`` (dimensions and extra included)."""
+    row = {c: getattr(obs, c) for c in OBSERVATION_COLUMNS}
+    _with_extra(row, obs.dimensions, "dim.")
+    return _with_extra(row, obs.extra)
+
+
+def _step_rows(case: Case) -> list[dict[str, Any]]:
+    rows = []
+    for story in case.stories:
+        for n, step in enumerate(story.steps):
+            row = {
+                "story": story.id,
+                "step": n,
+                "cycle": step.cycle,
+                "text": step.text,
+                "aspirational": step.aspirational,
+                "indicators": step.indicators,
+                "observations": step.observations,
+            }
+            rows.append(_with_extra(row, step.extra))
+    return rows
+
+
+def export_tables(case: Case, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write a case's indicators, data sources, observations and story steps as CSV files.
+
+    The folder is created if it does not exist; each file is written
+    atomically. Returns the paths written.
+
+    >>> import tempfile, valuecycles as vc
+    >>> case = vc.load("examples/evaluators-network.yaml")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in vc.export_tables(case, folder)]
+    ['indicators.csv', 'data_sources.csv', 'observations.csv', 'story_steps.csv']
+    """
+    from valuecycles.io._formats import atomic_write
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "indicators.csv": _table(INDICATOR_COLUMNS, _indicator_rows(case), ["extra."]),
+        "data_sources.csv": _table(DATA_SOURCE_COLUMNS, _source_rows(case), ["extra."]),
+        "observations.csv": _table(
+            OBSERVATION_COLUMNS,
+            [observation_row(o) for o in case.observations],
+            ["dim.", "extra."],
+        ),
+        "story_steps.csv": _table(STEP_COLUMNS, _step_rows(case), ["extra."]),
+    }
+    written = []
+    for name, text in tables.items():
+        path = target / name
+        atomic_write(path, text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+# --- import ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ImportReport:
+    """What :func:`import_observations` did: rows added, and rows skipped as duplicates.
+
+    ``added`` holds the row numbers taken (the header is row 1);
+    ``skipped`` maps each skipped row's number to the path of the
+    observation it repeats (``$.observations[3]``, or an earlier row).
+    ``warnings`` are the case's warnings after the import.
+
+    >>> import valuecycles as vc
+    >>> report = vc.ImportReport("obs.csv", added=(2, 3), skipped=((4, "$.observations[0]"),))
+    >>> report.to_dict()["skipped"]
+    [{'row': 4, 'duplicate_of': '$.observations[0]'}]
+    """
+
+    source: str
+    added: tuple[int, ...] = ()
+    skipped: tuple[tuple[int, str], ...] = ()
+    warnings: tuple[Problem, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the file, rows added and skipped, and warnings."""
+        return {
+            "file": self.source,
+            "added": len(self.added),
+            "added_rows": list(self.added),
+            "skipped": [{"row": row, "duplicate_of": where} for row, where in self.skipped],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            [
+                Problem(
+                    "$",
+                    "syntax",
+                    f"{name} is not UTF-8 text (byte {exc.start} cannot be read); "
+                    "save it from the spreadsheet as 'CSV UTF-8'",
+                )
+            ],
+            source=name,
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """``;`` when the header row is split by semicolons, else ``,``."""
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if len(header) > 1:
+        return ","
+    semi = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";"), [])
+    return ";" if len(semi) > 1 else ","
+
+
+def _number(text: str) -> int | float | None:
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return None
+
+
+def _scalar(text: str) -> str | int | float | bool:
+    """An ``extra.KEY`` cell: a number or true/false where it reads as one, else text."""
+    if text in ("true", "false"):
+        return text == "true"
+    number = _number(text)
+    return text if number is None else number
+
+
+def _problem(row: int, column: str, code: str, message: str) -> Problem:
+    return Problem(
+        f"$[{row}].{column}" if column else f"$[{row}]",
+        code,
+        f"row {row}" + (f", column {column!r}" if column else "") + f": {message}",
+        line=row,
+    )
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    for cells in reader:
+        yield reader.line_num, cells
+
+
+def read_observations(
+    path: str | os.PathLike[str], case: Case
+) -> tuple[list[tuple[int, Observation]], list[Problem]]:
+    """Read an observations table: each good row's number and observation, and every problem.
+
+    A quantitative indicator's value must be a number (``52`` is read as an
+    integer, ``52.5`` as a float); a qualitative one's is kept as text.
+    """
+    name = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(
+            [Problem("$", "file-not-found", f"no such file: {name}")], source=name
+        ) from None
+    except OSError as exc:
+        raise ValidationError(
+            [Problem("$", "unreadable", f"cannot read {name}: {exc.strerror}")], source=name
+        ) from None
+    text = _decode(data, name)
+    kinds = {ind.id: ind.kind for _, ind in case.indicators()}
+    problems: list[Problem] = []
+    rows = _rows(text)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise ValidationError(
+            [Problem("$", "empty", f"{name} is empty: it needs a header row")], source=name
+        ) from None
+    except csv.Error as exc:
+        raise ValidationError(
+            [Problem("$", "syntax", f"not valid CSV: {exc}")], source=name
+        ) from None
+    header = [h.strip() for h in header]
+    known = set(OBSERVATION_COLUMNS)
+    for i, column in enumerate(header):
+        if column not in known and not column.startswith(("dim.", "extra.")):
+            problems.append(
+                Problem(
+                    f"$[1].{column}",
+                    "unknown-key",
+                    f"row 1: unknown column {column!r} (column {i + 1}); known: "
+                    f"{', '.join(OBSERVATION_COLUMNS)}, dim.NAME, extra.KEY",
+                    line=1,
+                )
+            )
+        elif column in header[:i]:
+            problems.append(
+                Problem(
+                    f"$[1].{column}", "duplicate-key", f"row 1: column {column!r} twice", line=1
+                )
+            )
+    for column in _REQUIRED:
+        if column not in header:
+            problems.append(
+                Problem(
+                    f"$[1].{column}",
+                    "missing-field",
+                    f"row 1: the required column {column!r} is missing",
+                    line=1,
+                )
+            )
+    if problems:
+        raise ValidationError(problems, source=name)
+    good: list[tuple[int, Observation]] = []
+    try:
+        for row, cells in rows:
+            if not any(c.strip() for c in cells):
+                continue  # a blank line
+            made = _observation(row, header, cells, kinds, problems)
+            if made is not None:
+                good.append((row, made))
+    except csv.Error as exc:
+        problems.append(Problem("$", "syntax", f"not valid CSV: {exc}"))
+    return good, problems
+
+
+def _observation(
+    row: int,
+    header: list[str],
+    cells: list[str],
+    kinds: Mapping[str, str],
+    problems: list[Problem],
+) -> Observation | None:
+    if len(cells) > len(header):
+        problems.append(
+            _problem(row, "", "wrong-type", f"{len(cells)} cells but {len(header)} columns")
+        )
+        return None
+    values = dict(zip(header, cells, strict=False))
+    fields: dict[str, Any] = {}
+    dimensions: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    before = len(problems)
+    for column, cell in values.items():
+        if cell == "":
+            continue
+        if column.startswith("dim."):
+            dimensions[column[4:]] = cell
+        elif column.startswith("extra."):
+            extra[column[6:]] = _scalar(cell)
+        elif column == "date":
+            try:
+                if len(cell) != 10:
+                    raise ValueError(cell)
+                fields["date"] = _dt.date.fromisoformat(cell)
+            except ValueError:
+                problems.append(
+                    _problem(row, column, "invalid-date", f"{cell!r} is not a date (YYYY-MM-DD)")
+                )
+        elif column == "evidence" and cell not in EVIDENCE_KINDS:
+            problems.append(
+                _problem(
+                    row,
+                    column,
+                    "invalid-value",
+                    f"{cell!r} is not a known evidence kind; known: {', '.join(EVIDENCE_KINDS)}",
+                )
+            )
+        else:
+            fields[column] = cell
+    for column in _REQUIRED:
+        if column not in fields and not any(p.path == f"$[{row}].{column}" for p in problems):
+            problems.append(_problem(row, column, "missing-field", "the cell is empty"))
+    if "value" in fields and kinds.get(fields.get("indicator", "")) != "qualitative":
+        number = _number(fields["value"])
+        if number is not None:
+            fields["value"] = number
+        elif fields.get("indicator") in kinds:
+            problems.append(
+                _problem(
+                    row,
+                    "value",
+                    "wrong-value-kind",
+                    f"indicator {fields['indicator']!r} is quantitative, so its value must be "
+                    f"a number, not {fields['value']!r}",
+                )
+            )
+    if len(problems) > before:
+        return None
+    try:
+        return Observation(**fields, dimensions=dimensions, extra=extra)
+    except (TypeError, ValueError) as exc:
+        column = str(exc).split(":", 1)[0]
+        problems.append(
+            _problem(row, column if column in values else "", "invalid-value", str(exc))
+        )
+        return None
+
+
+def _identity(obs: Observation) -> tuple[Any, ...]:
+    """What makes two observations identical, as a hashable key."""
+    return (
+        obs.id,
+        obs.indicator,
+        obs.date,
+        obs.value,
+        obs.period,
+        obs.source,
+        obs.evidence,
+        tuple(sorted(obs.dimensions.items())),
+        tuple(sorted((k, repr(v)) for k, v in obs.extra.items())),
+        obs.note,
+    )
+
+
+def import_observations(
+    case: Case,
+    path: str | os.PathLike[str],
+    *,
+    framework: Framework | None = None,
+) -> tuple[Case, ImportReport]:
+    """Add the rows of an observations CSV file to a case.
+
+    Returns the new case and an :class:`ImportReport`. A row identical to an
+    observation already in the case (or to an earlier row) is skipped and
+    reported. The new observations are checked with the whole case (their
+    indicator, source and id); when any row has a problem,
+    :class:`~valuecycles.ValidationError` lists every problem with its row
+    number and column, and nothing is added.
+
+    >>> import pathlib, tempfile, valuecycles as vc
+    >>> case = vc.load("examples/evaluators-network.yaml")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     table = pathlib.Path(folder, "obs.csv")
+    ...     _ = table.write_text("indicator;date;value\\nresponse-time;2026-06-01;20\\n")
+    ...     new, report = vc.import_observations(case, table)
+    >>> new.observations[-1].value, report.added
+    (20, (2,))
+    """
+    from valuecycles.model._validate import validate
+
+    name = os.fspath(path)
+    rows, problems = read_observations(path, case)
+    existing: dict[tuple[Any, ...], str] = {}
+    for i, obs in enumerate(case.observations):
+        existing.setdefault(_identity(obs), f"$.observations[{i}]")
+    added: list[tuple[int, Observation]] = []
+    skipped: list[tuple[int, str]] = []
+    for row, obs in rows:
+        key = _identity(obs)
+        if key in existing:
+            skipped.append((row, existing[key]))
+            continue
+        existing[key] = f"row {row}"
+        added.append((row, obs))
+    new_case = case.with_observations(*(obs for _, obs in added))
+    report = validate(new_case, framework)
+    first = len(case.observations)
+    row_of = {first + k: row for k, (row, _) in enumerate(added)}
+    for p in report.errors:
+        match = re.match(r"^\$\.observations\[(\d+)\](?:\.(\w+))?", p.path)
+        if match and int(match.group(1)) in row_of:
+            row = row_of[int(match.group(1))]
+            column = match.group(2) or ""
+            problems.append(_problem(row, column, p.code, p.message))
+        else:
+            problems.append(p)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.path))
+        raise ValidationError(problems, source=name)
+    return new_case, ImportReport(
+        name,
+        tuple(row for row, _ in added),
+        tuple(skipped),
+        tuple(report.warnings),
+    )

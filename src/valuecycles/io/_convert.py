@@ -34,6 +34,7 @@ from valuecycles._checks import (
 )
 from valuecycles.errors import Problem, ValidationError, join_path
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
+from valuecycles.io._fast import FAST_ITEMS, FAST_LISTS, MISS
 from valuecycles.model._case import (
     SCHEMA_VERSION,
     Aspiration,
@@ -63,6 +64,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: Whether the bulky lists (observations, stories) take the fast path of
+#: ``io/_fast.py``; the tests turn it off to compare both paths.
+_use_fast = True
 
 #: Every model class the converter knows, for hooks and for the JSON Schema.
 MODELS: Final[tuple[type, ...]] = (
@@ -177,6 +182,13 @@ def _is_homogeneous_tuple(t: object) -> bool:
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+def _is_tuple_of(item_cls: type) -> Callable[[object], bool]:
+    def predicate(t: object) -> bool:
+        return get_origin(t) is tuple and get_args(t) == (item_cls, Ellipsis)
+
+    return predicate
+
+
 def _make_tuple_hook(conv: cattrs.Converter) -> Callable[[object, Any], tuple[Any, ...]]:
     def structure_tuple(value: object, t: Any) -> tuple[Any, ...]:
         if value is None:
@@ -185,9 +197,17 @@ def _make_tuple_hook(conv: cattrs.Converter) -> Callable[[object, Any], tuple[An
             raise Invalid("wrong-type", f"expected a list, got {describe(value)}", type_error=True)
         item_type = get_args(t)[0]
         handler = conv.get_structure_hook(item_type)
+        fast = FAST_ITEMS.get(item_type) if _use_fast else None
         out = []
         errors: list[Exception] = []
         for i, item in enumerate(value):
+            if fast is not None:
+                # The fast path builds plainly right items; anything else, and
+                # every error, takes the converter's own path below.
+                made = fast(item)
+                if made is not MISS:
+                    out.append(made)
+                    continue
             try:
                 out.append(handler(item, item_type))
             except Exception as exc:
@@ -271,7 +291,7 @@ def _make_class_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, Any
     return structure_class
 
 
-def _build_converter() -> cattrs.Converter:
+def _build_converter(*, fast: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(bool, _structure_bool)
@@ -291,6 +311,9 @@ def _build_converter() -> cattrs.Converter:
         _is_homogeneous_tuple, lambda v: [conv.unstructure(i) for i in v]
     )
     conv.register_unstructure_hook(_dt.date, lambda d: d)
+    for item_cls, to_list in (FAST_LISTS if fast else {}).items():
+        # The bulky lists (observations, stories) by hand: the same data, quicker.
+        conv.register_unstructure_hook_func(_is_tuple_of(item_cls), to_list)
     for cls in MODELS:
         overrides: dict[str, Any] = {
             name: override(rename=key) for name, key in RENAMES.get(cls, {}).items()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
+import orjson
 
 from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework._model import Framework
@@ -72,6 +75,23 @@ def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
     return data
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while a document is read, as JSON libraries do.
+
+    A large case makes hundreds of thousands of objects and no garbage
+    cycles; without the pause the collector walks them again and again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _with_positions(problems: list[Problem], where: dict[str, tuple[int, int]]) -> list[Problem]:
     if not where:
         return problems
@@ -115,7 +135,16 @@ def checked_case(
     (unknown keys, wrong types, missing fields) and, for the parts that
     could be read, the whole-case ones (references, ids, cycles) together.
     """
-    where = where or {}
+    with _gc_paused():
+        return _checked_case(data, framework, where or {}, source)
+
+
+def _checked_case(
+    data: Any,
+    framework: Framework | None,
+    where: dict[str, tuple[int, int]],
+    source: str | None,
+) -> tuple[Case, ValidationReport]:
     if not isinstance(data, dict):
         raise ValidationError(
             [Problem("$", "wrong-type", "a case document must be a mapping at the top")],
@@ -162,8 +191,9 @@ def loads(text: str, format: str = "yaml", *, framework: Framework | None = None
     >>> case.community.name
     'Evaluators'
     """
-    data, where = parse_text(text, format)
-    return case_from_data(data, framework=framework, where=where)
+    with _gc_paused():
+        data, where = parse_text(text, format)
+        return case_from_data(data, framework=framework, where=where)
 
 
 def load_checked(
@@ -171,13 +201,42 @@ def load_checked(
 ) -> tuple[Case, ValidationReport]:
     """Read a case file; return it with its warnings. Raises like :func:`load`."""
     fmt = format_for(path)
-    text = read_text(path)
     name = os.fspath(path)
+    with _gc_paused():
+        data = _json_fast(path) if fmt == "json" else _MISSING
+        if data is not _MISSING:
+            return checked_case(data, framework=framework, source=name)
+        text = read_text(path)
+        try:
+            data, where = parse_text(text, fmt)
+        except ValidationError as exc:
+            raise ValidationError(exc.errors, source=name) from None
+        return checked_case(data, framework=framework, where=where, source=name)
+
+
+_MISSING: Any = object()
+_BOM = b"\xef\xbb\xbf"
+
+
+def _json_fast(path: str | os.PathLike[str]) -> Any:
+    """A JSON file's data parsed straight from its bytes, or ``_MISSING``.
+
+    orjson checks the UTF-8 itself, so the text need not be decoded first.
+    Anything amiss (the file cannot be read, the bytes are not UTF-8 or not
+    JSON) gives ``_MISSING``, and the caller reads the file the usual way,
+    which reports the problem in its own words.
+    """
     try:
-        data, where = parse_text(text, fmt)
-    except ValidationError as exc:
-        raise ValidationError(exc.errors, source=name) from None
-    return checked_case(data, framework=framework, where=where, source=name)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return _MISSING
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _MISSING
 
 
 def load(path: str | os.PathLike[str], *, framework: Framework | None = None) -> Case:
@@ -212,7 +271,8 @@ def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = Non
 
     Cycles come in the framework's order.
     """
-    return serialize(unstructure_case(case, _cycle_order(case, framework)), format)
+    with _gc_paused():
+        return serialize(unstructure_case(case, _cycle_order(case, framework)), format)
 
 
 def dump(
@@ -224,4 +284,11 @@ def dump(
 ) -> None:
     """Write a case to a file, atomically; the format comes from the suffix."""
     fmt = format_for(path, format)
+    if fmt == "json":
+        # The bytes orjson gives, as they are: the same as ``dumps``, encoded.
+        with _gc_paused():
+            data = unstructure_case(case, _cycle_order(case, framework))
+            text = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+        atomic_write(path, text)
+        return
     atomic_write(path, dumps(case, fmt, framework=framework))

@@ -9,7 +9,7 @@ from typing import Final
 
 from valuecycles.errors import Problem, ValidationReport
 from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, Measure
+from valuecycles.model._case import Case, Measure, Observation, Story
 
 __all__ = ["validate"]
 
@@ -235,70 +235,119 @@ class _Checker:
             seen.add(pair)
 
     def check_observations(self) -> None:
+        # A case may hold 100,000 observations: paths are made only for problems.
+        indicators = self.by_kind["indicator"]
+        sources = self.by_kind["data source"]
+        indicator_kind = self.indicator_kind
+        source_feeds = self.source_feeds
         for i, obs in enumerate(self.case.observations):
-            path = f"$.observations[{i}]"
-            known_indicator = self.resolve("indicator", obs.indicator, f"{path}.indicator")
-            if obs.source is not None and self.resolve("data source", obs.source, f"{path}.source"):
-                feeds = self.source_feeds.get(obs.source, ())
-                if known_indicator and obs.indicator not in feeds:
-                    self.error(
-                        f"{path}.source",
-                        "source-mismatch",
-                        f"data source {obs.source!r} does not feed indicator {obs.indicator!r}; "
-                        f"it feeds: {known_list(feeds)} (add the indicator to its indicators)",
-                    )
-            if known_indicator:
-                kind = self.indicator_kind.get(obs.indicator)
-                is_text = isinstance(obs.value, str)
-                if kind == "quantitative" and is_text:
-                    self.error(
-                        f"{path}.value",
-                        "wrong-value-kind",
-                        f"indicator {obs.indicator!r} is quantitative, so its value must be "
-                        f"a number, not the text {obs.value!r}",
-                    )
-                elif kind == "qualitative" and not is_text:
-                    self.error(
-                        f"{path}.value",
-                        "wrong-value-kind",
-                        f"indicator {obs.indicator!r} is qualitative, so its value must be "
-                        f"a text, not the number {obs.value!r}",
-                    )
+            ind, source, value = obs.indicator, obs.source, obs.value
+            if (
+                ind in indicators
+                and (source is None or (source in sources and ind in source_feeds[source]))
+                and (indicator_kind[ind] == "qualitative") is isinstance(value, str)
+            ):
+                continue
+            self.check_observation(i, obs)
+
+    def check_observation(self, i: int, obs: Observation) -> None:
+        path = f"$.observations[{i}]"
+        known_indicator = self.resolve("indicator", obs.indicator, f"{path}.indicator")
+        if obs.source is not None and self.resolve("data source", obs.source, f"{path}.source"):
+            feeds = self.source_feeds.get(obs.source, ())
+            if known_indicator and obs.indicator not in feeds:
+                self.error(
+                    f"{path}.source",
+                    "source-mismatch",
+                    f"data source {obs.source!r} does not feed indicator {obs.indicator!r}; "
+                    f"it feeds: {known_list(feeds)} (add the indicator to its indicators)",
+                )
+        if known_indicator:
+            kind = self.indicator_kind.get(obs.indicator)
+            is_text = isinstance(obs.value, str)
+            if kind == "quantitative" and is_text:
+                self.error(
+                    f"{path}.value",
+                    "wrong-value-kind",
+                    f"indicator {obs.indicator!r} is quantitative, so its value must be "
+                    f"a number, not the text {obs.value!r}",
+                )
+            elif kind == "qualitative" and not is_text:
+                self.error(
+                    f"{path}.value",
+                    "wrong-value-kind",
+                    f"indicator {obs.indicator!r} is qualitative, so its value must be "
+                    f"a text, not the number {obs.value!r}",
+                )
 
     def check_stories(self) -> None:
+        # Thousands of stories: a story with nothing to report is passed over
+        # without making paths; any other is checked step by step below.
         for i, story in enumerate(self.case.stories):
-            base = f"$.stories[{i}]"
-            if not story.steps:
-                self.error(
-                    f"{base}.steps",
-                    "empty-story",
-                    f"story {story.id!r} has no steps; a story needs at least one",
-                )
-            for j, step in enumerate(story.steps):
-                path = f"{base}.steps[{j}]"
-                step_cycle = self.check_step_cycle(step.cycle, f"{path}.cycle")
-                for k, ref in enumerate(step.indicators):
-                    if not self.resolve("indicator", ref, f"{path}.indicators[{k}]"):
-                        continue
-                    own = self.indicator_cycle.get(ref)
-                    if step_cycle is not None and own is not None and own != step_cycle:
-                        self.warn(
-                            f"{path}.indicators[{k}]",
-                            "cross-cycle-citation",
-                            f"the step is in the {step_cycle} cycle but cites {ref!r}, "
-                            f"an indicator of the {own} cycle",
-                        )
-                for k, ref in enumerate(step.observations):
-                    if not self.resolve("observation", ref, f"{path}.observations[{k}]"):
-                        continue
-                    indicator = self.observation_indicator.get(ref)
-                    if indicator is not None and indicator not in step.indicators:
-                        self.warn(
-                            f"{path}.observations[{k}]",
-                            "uncited-indicator",
-                            f"observation {ref!r} is of indicator {indicator!r}, "
-                            "which the step does not cite",
-                        )
+            if not self.story_is_clean(story):
+                self.check_story(i, story)
+
+    def story_is_clean(self, story: Story) -> bool:
+        """Whether :meth:`check_story` would find nothing to say about a story."""
+        if not story.steps:
+            return False
+        resolve = None if self.framework is None else self.framework.resolve
+        indicators = self.by_kind["indicator"]
+        observations = self.by_kind["observation"]
+        indicator_cycle = self.indicator_cycle
+        observation_indicator = self.observation_indicator
+        for step in story.steps:
+            cycle = None
+            if resolve is not None:
+                cycle = resolve(step.cycle)
+                if cycle is None:
+                    return False
+            for ref in step.indicators:
+                if ref not in indicators:
+                    return False
+                if cycle is not None and indicator_cycle.get(ref, cycle) != cycle:
+                    return False
+            for ref in step.observations:
+                if ref not in observations:
+                    return False
+                cited = observation_indicator.get(ref)
+                if cited is not None and cited not in step.indicators:
+                    return False
+        return True
+
+    def check_story(self, i: int, story: Story) -> None:
+        base = f"$.stories[{i}]"
+        if not story.steps:
+            self.error(
+                f"{base}.steps",
+                "empty-story",
+                f"story {story.id!r} has no steps; a story needs at least one",
+            )
+        for j, step in enumerate(story.steps):
+            path = f"{base}.steps[{j}]"
+            step_cycle = self.check_step_cycle(step.cycle, f"{path}.cycle")
+            for k, ref in enumerate(step.indicators):
+                if not self.resolve("indicator", ref, f"{path}.indicators[{k}]"):
+                    continue
+                own = self.indicator_cycle.get(ref)
+                if step_cycle is not None and own is not None and own != step_cycle:
+                    self.warn(
+                        f"{path}.indicators[{k}]",
+                        "cross-cycle-citation",
+                        f"the step is in the {step_cycle} cycle but cites {ref!r}, "
+                        f"an indicator of the {own} cycle",
+                    )
+            for k, ref in enumerate(step.observations):
+                if not self.resolve("observation", ref, f"{path}.observations[{k}]"):
+                    continue
+                indicator = self.observation_indicator.get(ref)
+                if indicator is not None and indicator not in step.indicators:
+                    self.warn(
+                        f"{path}.observations[{k}]",
+                        "uncited-indicator",
+                        f"observation {ref!r} is of indicator {indicator!r}, "
+                        "which the step does not cite",
+                    )
 
     def check_step_cycle(self, key: str, path: str) -> str | None:
         fw = self.framework

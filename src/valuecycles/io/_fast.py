@@ -1,0 +1,542 @@
+"""A fast path for the bulky lists of a case: observations and stories.
+
+A case with 100,000 observations spends most of its load time building
+models. These hand-written functions take one item of plain data and either
+return the very model the converter would build from it, or :data:`MISS`
+the moment anything is not plainly right (a wrong type, an unknown key, a
+bad id, a value the converter would turn into an error or convert). The
+caller then builds that item on the converter's exact path, so every error,
+with its code, message and path, is the converter's own; the fast path
+never reports anything.
+
+The checks are those of the converter's hooks and the models' validators,
+written inline; models are made with ``object.__new__`` and their slots
+set directly, since every value has been checked already. If a model gains,
+loses or renames a field, the fast path turns itself off (:data:`ENABLED`)
+rather than build a model the converter would not.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any, Final
+
+import attrs
+
+from valuecycles._checks import _PERIOD
+from valuecycles.model._case import Observation, Step, Story, Verification
+from valuecycles.model._types import CONSENTS, EVIDENCE_KINDS, VERIFICATION_STATUSES
+
+__all__ = ["ENABLED", "FAST_ITEMS", "MISS"]
+
+
+class _Miss:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISS"
+
+
+#: Returned when an item must take the converter's path.
+MISS: Final = _Miss()
+
+_CACHE_LIMIT: Final = 100_000
+# Text -> date, and periods already checked: values repeat across observations.
+_dates: dict[str, _dt.date] = {}
+_periods: set[str] = set()
+# Ids already checked (indicators and sources repeat across observations).
+_good_ids: set[str] = set()
+
+_new = object.__new__
+_Date = _dt.date
+_fromisoformat = _dt.date.fromisoformat
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...] | None:
+    """The slots' setters of ``cls`` in ``names``' order, or None if its fields differ."""
+    if tuple(a.name for a in attrs.fields(cls)) != names:
+        return None
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+_OBS_FIELDS: Final = (
+    "id",
+    "indicator",
+    "date",
+    "value",
+    "period",
+    "source",
+    "evidence",
+    "dimensions",
+    "note",
+    "extra",
+)
+_STEP_FIELDS: Final = ("cycle", "text", "indicators", "observations", "aspirational", "extra")
+_STORY_FIELDS: Final = (
+    "id",
+    "title",
+    "narrator",
+    "consent",
+    "date",
+    "tags",
+    "verification",
+    "steps",
+    "extra",
+)
+_VERIFICATION_FIELDS: Final = ("status", "by", "date", "note")
+
+_found = (
+    _setters(Observation, _OBS_FIELDS),
+    _setters(Step, _STEP_FIELDS),
+    _setters(Story, _STORY_FIELDS),
+    _setters(Verification, _VERIFICATION_FIELDS),
+)
+#: False when a model's fields no longer match what this module was written for.
+ENABLED: Final = None not in _found
+_obs_set, _step_set, _story_set, _verification_set = (found or () for found in _found)
+
+
+def _is_id(value: object) -> bool:
+    # check_id: a string, not blank, no spaces at its ends, no line breaks
+    return (
+        type(value) is str
+        and value != ""
+        and value == value.strip()
+        and "\n" not in value
+        and "\r" not in value
+    )
+
+
+def _new_id(value: str) -> bool:
+    """Check an id not seen before and remember it if it is good."""
+    if not _is_id(value):
+        return False
+    if len(_good_ids) >= _CACHE_LIMIT:
+        _good_ids.clear()
+    _good_ids.add(value)
+    return True
+
+
+def _is_text(value: object) -> bool:
+    # check_text: a string with something in it
+    return type(value) is str and value.strip() != ""
+
+
+def _date(value: object) -> object:
+    """A date from ``YYYY-MM-DD`` text or a date, else :data:`MISS`."""
+    if type(value) is str:
+        found = _dates.get(value)
+        if found is not None:
+            return found
+        if len(value) != 10:
+            return MISS
+        try:
+            found = _fromisoformat(value)
+        except ValueError:
+            return MISS
+        if len(_dates) >= _CACHE_LIMIT:
+            _dates.clear()
+        _dates[value] = found
+        return found
+    if type(value) is _Date:
+        return value
+    return MISS
+
+
+def _ids(value: object) -> object:
+    """A tuple of ids from a list (or null, the empty tuple), else :data:`MISS`."""
+    if value is None:
+        return ()
+    if type(value) is not list and type(value) is not tuple:
+        return MISS
+    for item in value:
+        if not _is_id(item):
+            return MISS
+    return tuple(value)
+
+
+def _extra(value: object) -> object:
+    """A copy of an ``extra`` mapping (string keys, finite scalars), else :data:`MISS`."""
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        return MISS
+    for key, item in value.items():
+        if type(key) is not str:
+            return MISS
+        kind = type(item)
+        if kind is float:
+            if item - item != 0.0:  # inf or nan
+                return MISS
+        elif kind is not str and kind is not int and kind is not bool:
+            return MISS
+    return dict(value)
+
+
+def _dimensions(value: object) -> object:
+    """A copy of a ``dimensions`` mapping (text to text), else :data:`MISS`."""
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        return MISS
+    for key, item in value.items():
+        if type(key) is not str or type(item) is not str:
+            return MISS
+    return dict(value)
+
+
+def _opt_str(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def observation(data: object) -> object:
+    """The :class:`Observation` for one item of plain data, or :data:`MISS`."""
+    if type(data) is not dict:
+        return MISS
+    get = data.get
+    found = 3  # the required keys, checked below
+    indicator = get("indicator")
+    if type(indicator) is not str or (indicator not in _good_ids and not _new_id(indicator)):
+        return MISS
+    date = get("date")
+    date = _dates.get(date, MISS) if type(date) is str else MISS
+    if date is MISS:
+        date = _date(get("date", MISS))
+        if date is MISS:
+            return MISS
+    value = get("value", MISS)
+    kind = type(value)
+    if kind is float:
+        if value - value != 0.0:  # inf or nan
+            return MISS
+    elif kind is not int and kind is not str:
+        return MISS
+    ident = get("id")
+    if ident is not None:
+        if not _is_id(ident):
+            return MISS
+        found += 1
+    elif "id" in data:
+        found += 1
+    period = get("period")
+    if period is not None:
+        if type(period) is not str:
+            return MISS
+        if period not in _periods:
+            if not _PERIOD.match(period):
+                return MISS
+            if len(_periods) >= _CACHE_LIMIT:
+                _periods.clear()
+            _periods.add(period)
+        found += 1
+    elif "period" in data:
+        found += 1
+    source = get("source")
+    if source is not None:
+        if type(source) is not str or (source not in _good_ids and not _new_id(source)):
+            return MISS
+        found += 1
+    elif "source" in data:
+        found += 1
+    evidence = get("evidence", "effect")
+    if evidence != "effect":
+        if evidence not in EVIDENCE_KINDS or type(evidence) is not str:
+            return MISS
+        found += 1
+    elif "evidence" in data:
+        if type(evidence) is not str:
+            return MISS
+        found += 1
+    dimensions: object = {}
+    if "dimensions" in data:
+        dimensions = _dimensions(data["dimensions"])
+        if dimensions is MISS:
+            return MISS
+        found += 1
+    note = get("note")
+    if note is not None:
+        if type(note) is not str:
+            return MISS
+        found += 1
+    elif "note" in data:
+        found += 1
+    extra: object = {}
+    if "extra" in data:
+        extra = _extra(data["extra"])
+        if extra is MISS:
+            return MISS
+        found += 1
+    if found != len(data):  # an unknown key
+        return MISS
+    obs = _new(Observation)
+    s_id, s_ind, s_date, s_value, s_period, s_source, s_ev, s_dim, s_note, s_extra = _obs_set
+    s_id(obs, ident)
+    s_ind(obs, indicator)
+    s_date(obs, date)
+    s_value(obs, value)
+    s_period(obs, period)
+    s_source(obs, source)
+    s_ev(obs, evidence)
+    s_dim(obs, dimensions)
+    s_note(obs, note)
+    s_extra(obs, extra)
+    return obs
+
+
+def step(data: object) -> object:
+    """The :class:`Step` for one item of plain data, or :data:`MISS`."""
+    if type(data) is not dict:
+        return MISS
+    cycle = data.get("cycle")
+    text = data.get("text")
+    if not _is_id(cycle) or not _is_text(text):
+        return MISS
+    found = 2
+    indicators: object = ()
+    if "indicators" in data:
+        indicators = _ids(data["indicators"])
+        if indicators is MISS:
+            return MISS
+        found += 1
+    observations: object = ()
+    if "observations" in data:
+        observations = _ids(data["observations"])
+        if observations is MISS:
+            return MISS
+        found += 1
+    aspirational = False
+    if "aspirational" in data:
+        aspirational = data["aspirational"]
+        if type(aspirational) is not bool:
+            return MISS
+        found += 1
+    extra: object = {}
+    if "extra" in data:
+        extra = _extra(data["extra"])
+        if extra is MISS:
+            return MISS
+        found += 1
+    if found != len(data):
+        return MISS
+    made = _new(Step)
+    s_cycle, s_text, s_ind, s_obs, s_asp, s_extra = _step_set
+    s_cycle(made, cycle)
+    s_text(made, text)
+    s_ind(made, indicators)
+    s_obs(made, observations)
+    s_asp(made, aspirational)
+    s_extra(made, extra)
+    return made
+
+
+_UNVERIFIED: Final = Verification()
+
+
+def verification(data: object) -> object:
+    """The :class:`Verification` for plain data, or :data:`MISS`."""
+    if type(data) is not dict:
+        return MISS
+    found = 0
+    status = data.get("status", "unverified")
+    if "status" in data:
+        if type(status) is not str or status not in VERIFICATION_STATUSES:
+            return MISS
+        found += 1
+    by = data.get("by")
+    if "by" in data:
+        if not _opt_str(by):
+            return MISS
+        found += 1
+    date = data.get("date")
+    if date is not None:
+        date = _date(date)
+        if date is MISS:
+            return MISS
+    if "date" in data:
+        found += 1
+    note = data.get("note")
+    if "note" in data:
+        if not _opt_str(note):
+            return MISS
+        found += 1
+    if found != len(data):
+        return MISS
+    made = _new(Verification)
+    s_status, s_by, s_date, s_note = _verification_set
+    s_status(made, status)
+    s_by(made, by)
+    s_date(made, date)
+    s_note(made, note)
+    return made
+
+
+def story(data: object) -> object:
+    """The :class:`Story` for one item of plain data (steps and all), or :data:`MISS`."""
+    if type(data) is not dict:
+        return MISS
+    ident = data.get("id")
+    title = data.get("title")
+    raw_steps = data.get("steps")
+    if not _is_id(ident) or not _is_text(title):
+        return MISS
+    if raw_steps is None:
+        # A missing list is an error; an explicit null is an empty list.
+        if "steps" not in data:
+            return MISS
+        raw_steps = ()
+    elif type(raw_steps) is not list and type(raw_steps) is not tuple:
+        return MISS
+    steps = []
+    for item in raw_steps:
+        made = step(item)
+        if made is MISS:
+            return MISS
+        steps.append(made)
+    found = 3
+    narrator = data.get("narrator")
+    if "narrator" in data:
+        if not _opt_str(narrator):
+            return MISS
+        found += 1
+    consent = data.get("consent", "internal")
+    if "consent" in data:
+        if type(consent) is not str or consent not in CONSENTS:
+            return MISS
+        found += 1
+    date = data.get("date")
+    if date is not None:
+        date = _date(date)
+        if date is MISS:
+            return MISS
+    if "date" in data:
+        found += 1
+    tags: object = ()
+    if "tags" in data:
+        raw_tags = data["tags"]
+        if raw_tags is not None:
+            if type(raw_tags) is not list and type(raw_tags) is not tuple:
+                return MISS
+            for tag in raw_tags:
+                if type(tag) is not str:
+                    return MISS
+            tags = tuple(raw_tags)
+        found += 1
+    checked: object = _UNVERIFIED
+    if "verification" in data:
+        checked = verification(data["verification"])
+        if checked is MISS:
+            return MISS
+        found += 1
+    extra: object = {}
+    if "extra" in data:
+        extra = _extra(data["extra"])
+        if extra is MISS:
+            return MISS
+        found += 1
+    if found != len(data):
+        return MISS
+    made = _new(Story)
+    s_id, s_title, s_narr, s_consent, s_date, s_tags, s_ver, s_steps, s_extra = _story_set
+    s_id(made, ident)
+    s_title(made, title)
+    s_narr(made, narrator)
+    s_consent(made, consent)
+    s_date(made, date)
+    s_tags(made, tags)
+    s_ver(made, checked)
+    s_steps(made, tuple(steps))
+    s_extra(made, extra)
+    return made
+
+
+#: Item class -> its fast builder, for the converter's list hook.
+FAST_ITEMS: Final[dict[type, Callable[[object], object]]] = (
+    {Observation: observation, Story: story} if ENABLED else {}
+)
+
+
+# --- the other way: models to plain data, for dump ---------------------------
+
+
+def observation_data(obs: Observation) -> dict[str, Any]:
+    """Plain data for an observation, in the document's keys, defaults left out.
+
+    The same dict, key for key and in the model's field order, as the
+    converter's own hook gives.
+    """
+    out: dict[str, Any] = {}
+    if obs.id is not None:
+        out["id"] = obs.id
+    out["indicator"] = obs.indicator
+    out["date"] = obs.date
+    out["value"] = obs.value
+    if obs.period is not None:
+        out["period"] = obs.period
+    if obs.source is not None:
+        out["source"] = obs.source
+    if obs.evidence != "effect":
+        out["evidence"] = obs.evidence
+    if obs.dimensions:
+        out["dimensions"] = dict(obs.dimensions)
+    if obs.note is not None:
+        out["note"] = obs.note
+    if obs.extra:
+        out["extra"] = dict(obs.extra)
+    return out
+
+
+def _step_data(step: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {"cycle": step.cycle, "text": step.text}
+    if step.indicators:
+        out["indicators"] = list(step.indicators)
+    if step.observations:
+        out["observations"] = list(step.observations)
+    if step.aspirational is not False:
+        out["aspirational"] = step.aspirational
+    if step.extra:
+        out["extra"] = dict(step.extra)
+    return out
+
+
+def _verification_data(checked: Verification) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if checked.status != "unverified":
+        out["status"] = checked.status
+    if checked.by is not None:
+        out["by"] = checked.by
+    if checked.date is not None:
+        out["date"] = checked.date
+    if checked.note is not None:
+        out["note"] = checked.note
+    return out
+
+
+def story_data(story: Story) -> dict[str, Any]:
+    """Plain data for a story and its steps, as the converter's own hook gives."""
+    out: dict[str, Any] = {"id": story.id, "title": story.title}
+    if story.narrator is not None:
+        out["narrator"] = story.narrator
+    if story.consent != "internal":
+        out["consent"] = story.consent
+    if story.date is not None:
+        out["date"] = story.date
+    if story.tags:
+        out["tags"] = list(story.tags)
+    if story.verification != _UNVERIFIED:
+        out["verification"] = _verification_data(story.verification)
+    out["steps"] = [_step_data(step) for step in story.steps]
+    if story.extra:
+        out["extra"] = dict(story.extra)
+    return out
+
+
+#: Item class -> plain data for a tuple of it, for the converter's unstructure hooks.
+FAST_LISTS: Final[dict[type, Callable[[Any], list[dict[str, Any]]]]] = (
+    {
+        Observation: lambda items: [observation_data(o) for o in items],
+        Story: lambda items: [story_data(s) for s in items],
+    }
+    if ENABLED
+    else {}
+)

@@ -1,0 +1,69 @@
+"""The benchmark script runs at its smallest size and reports every figure.
+
+It asserts no time: the figures are ratios measured on whatever machine runs
+the tests, and ``benchmarks/run.py`` is where they are read.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "benchmarks" / "run.py"
+KEYS = {"name", "size", "subject", "baseline", "target", "ratio", "ratio_median", "pass"}
+
+
+@pytest.mark.slow
+def test_the_quick_run_reports_every_figure_as_json() -> None:
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["quick"] is True
+    assert result["sizes"] == [{"observations": 1000, "stories": 100}]
+    figures = result["figures"]
+    assert [f["name"] for f in figures] == list(_script().FIGURES)
+    for f in figures:
+        assert set(f) >= KEYS, f["name"]
+        # a feature that has not landed is "not available"; nothing may fail to run
+        assert f["status"] in ("ok", "not available"), (f["name"], f["note"])
+        if f["status"] == "ok":
+            assert f["ratio"] is not None, f["name"]
+            assert f["ratio"] > 0, f["name"]
+            assert f["pass"] in (True, False, None)
+        else:
+            assert f["ratio"] is None
+            assert f["pass"] is None
+            assert f["note"]
+    by_name = {f["name"]: f for f in figures}
+    for name in ("load-json", "load-yaml", "dump-json", "memory-load"):
+        assert by_name[name]["status"] == "ok", name
+    assert by_name["growth-load-json"]["status"] == "not available"  # one size only
+
+    # the same figures as a table, one line each
+    table = _script().table(result)
+    for f in figures:
+        assert f["name"] in table
+    assert "not available" in table or all(f["status"] == "ok" for f in figures)
+
+
+def _script() -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmarks_run", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -129,7 +129,7 @@ def test_the_tutorial_parses_into_files_and_commands() -> None:
     commands = [b for b in blocks if isinstance(b, Command)]
     assert {b.name for b in blocks if isinstance(b, FileBlock)} >= {"answers.txt"}
     used = {c.line.split()[1] for c in commands if c.line.startswith("valuecycles ")}
-    assert {"guide", "validate", "query", "report"} <= used
+    assert {"guide", "validate", "import", "query", "report"} <= used
 
 
 def test_every_command_prints_what_the_page_shows(

@@ -167,6 +167,21 @@ def test_dimensions_have_their_own_series() -> None:
     assert d["dimensions"]["region"]["south"][0]["value"] == 5
 
 
+def test_an_overall_value_wins_over_breakdowns_in_its_period() -> None:
+    obs = [
+        _obs(D(2026, 1, 31), 3, dimensions={"region": "north"}),
+        _obs(D(2026, 1, 31), 5, dimensions={"region": "south"}),
+        _obs(D(2026, 1, 31), 10),  # the total, reported on its own
+        _obs(D(2026, 2, 28), 4, dimensions={"region": "north"}),
+    ]
+    for agg, january in (("sum", 10), ("latest", 10), ("mean", 10), ("count", 1)):
+        row = vc.progress(_case(_ind(aggregation=agg), observations=obs))["x"]
+        assert row.series[0].value == january
+        assert row.series[0].observations == 1
+        assert row.series[1].value == (1 if agg == "count" else 4)
+        assert [p.value for p in row.dimensions["region"]["south"]] == [1 if agg == "count" else 5]
+
+
 def test_the_next_milestone_is_the_one_the_latest_data_is_judged_against() -> None:
     milestones = [
         vc.Measure(30, D(2026, 12, 31)),

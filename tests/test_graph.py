@@ -18,7 +18,7 @@ import valuecycles as vc
 from graph_cases import CYCLES, FRAMEWORK, cases, dense_case
 from valuecycles.graph import GAP_KINDS
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "evaluators-network.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "small-network.yaml"
 
 
 @pytest.fixture(scope="module")

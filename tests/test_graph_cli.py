@@ -12,7 +12,7 @@ import pytest
 
 from valuecycles.cli import main
 
-EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "evaluators-network.yaml")
+EXAMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "small-network.yaml")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -26,7 +26,7 @@ with warnings.catch_warnings():
     import pydot.dot_parser
 from graph_cases import cases
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "evaluators-network.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "small-network.yaml"
 TRICKY = ['Say "hi" \\ back', "line one\nline two", "$5 a <b>day</b> & #1", "`code` %% end", "end"]
 
 

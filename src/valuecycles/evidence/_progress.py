@@ -116,7 +116,7 @@ class IndicatorProgress:
 
     @property
     def observations(self) -> int:
-        """How many observations of the indicator there are."""
+        """How many observations are behind the overall series."""
         return sum(p.observations for p in self.series)
 
     def to_dict(self) -> dict[str, Any]:
@@ -227,6 +227,11 @@ def _span(key: str) -> tuple[_dt.date, _dt.date]:
     if span is None:
         span = _SPANS[key] = period_span(key)
     return span
+
+
+def _overall(every: dict[str, _Acc], plain: dict[str, _Acc]) -> dict[str, _Acc]:
+    """Each period's overall aggregate: its plain observations if any, else all of them."""
+    return {key: plain.get(key) or acc for key, acc in every.items()}
 
 
 def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ...]:
@@ -356,7 +361,11 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
         day, then last day). A text in a ``sum`` or ``mean`` (which validation
         rejects) is left out; a period with no number left has no value
         (``None``). The same is done for each value of each dimension
-        (``dimensions: {region: north}``) on its own observations.
+        (``dimensions: {region: north}``) on its own observations. An
+        observation with dimensions is a breakdown: a period that also has
+        observations without dimensions takes its overall value from those
+        alone, and a period with breakdowns only combines them all (so with
+        ``sum``, the regions add up to the total).
 
     How far it has come
         ``latest`` is the value of the last period; ``change`` is ``latest``
@@ -414,7 +423,9 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
             for ref in src.indicators:
                 default_grain.setdefault(ref, grain)
 
+    # Per indicator and period: every observation, and those without dimensions.
     periods: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
+    plain: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     dims: dict[str, dict[str, dict[str, dict[str, _Acc]]]] = {key: {} for key in indicators}
     for obs in case.observations:
         per = periods.get(obs.indicator)
@@ -430,7 +441,13 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
         if acc is None:
             acc = per[key] = _Acc()
         acc.add(obs.date, obs.value, contribution)
-        if obs.dimensions:
+        if not obs.dimensions:
+            per = plain[obs.indicator]
+            acc = per.get(key)
+            if acc is None:
+                acc = per[key] = _Acc()
+            acc.add(obs.date, obs.value, contribution)
+        else:
             by_name = dims[obs.indicator]
             for name, value in obs.dimensions.items():
                 per_dim = by_name.setdefault(name, {}).setdefault(str(value), {})
@@ -441,7 +458,7 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
 
     order = cycle_order(fw)
     rows = [
-        _row(ind, cycle, periods[ind_id], dims[ind_id])
+        _row(ind, cycle, _overall(periods[ind_id], plain[ind_id]), dims[ind_id])
         for ind_id, (cycle, ind) in indicators.items()
     ]
     positions = {ind_id: n for n, ind_id in enumerate(indicators)}

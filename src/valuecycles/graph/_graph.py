@@ -63,7 +63,7 @@ class ValueGraph:
     ``relation`` as an attribute, for tools that drop edge keys.
 
     >>> import valuecycles as vc
-    >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+    >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
     >>> vg.graph.nodes["indicator:response-time"]["cycle"]
     'immediate'
     >>> sorted(k for _, _, k in vg.graph.out_edges("indicator:response-time", keys=True))
@@ -125,7 +125,7 @@ class ValueGraph:
         source is not judged). It is overdue from the day after that date.
 
         >>> import datetime, valuecycles as vc
-        >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> gaps = vg.gaps(as_of=datetime.date(2026, 9, 1))
         >>> [g.id for g in gaps.of_kind("data-overdue")]
         ['forum-log', 'audit-survey']
@@ -141,7 +141,7 @@ class ValueGraph:
         0 shows which parts of the guide are still blank.
 
         >>> import valuecycles as vc
-        >>> cov = vc.build_graph(vc.load("examples/evaluators-network.yaml")).coverage()
+        >>> cov = vc.build_graph(vc.load("examples/small-network.yaml")).coverage()
         >>> cov.count("immediate", "indicators"), cov.count("realized", "aspirations")
         (1, 0)
         >>> len(cov)
@@ -185,7 +185,7 @@ class ValueGraph:
         :class:`valuecycles.UnknownKeyError`.
 
         >>> import valuecycles as vc
-        >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> found = vg.chains("immediate", "applied")
         >>> found.chains[0].indicators, found.truncated
         (('response-time', 'checklist-adoption'), False)
@@ -203,7 +203,7 @@ class ValueGraph:
         cites that indicator or observation.
 
         >>> import valuecycles as vc
-        >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> [(s.id, s.reach) for s in vg.stories(reaching="applied")]
         [('checklist-story', 'realized')]
         >>> vg.stories(citing="rt-2026-02").to_dict()["stories"][0]["cycles"]
@@ -221,7 +221,7 @@ class ValueGraph:
         :class:`KeyError` for an id that is not an indicator of the case.
 
         >>> import valuecycles as vc
-        >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> up = vg.upstream("checklist-adoption")
         >>> [(u.indicator, u.distance, u.effect) for u in up.upstream]
         [('response-time', 1, 2)]
@@ -279,7 +279,7 @@ class ValueGraph:
         edge of the graph between the nodes it keeps.
 
         >>> import valuecycles as vc
-        >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> sorted(vg.view(story="checklist-story").nodes)[:3]
         ['indicator:checklist-adoption', 'indicator:response-time', 'step:checklist-story/0']
         """
@@ -368,7 +368,7 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
     valid: a reference that does not resolve is left out of the graph.
 
     >>> import valuecycles as vc
-    >>> vg = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+    >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
     >>> vg
     <ValueGraph of 'Evaluation practitioners network': 12 nodes, 15 edges>
     >>> flow = vg.graph.edges["indicator:response-time", "indicator:checklist-adoption", "flows"]

@@ -407,16 +407,39 @@ class Case:
     def with_observations(self, *observations: Observation) -> Case:
         """A new case with these observations added after the existing ones.
 
+        The case itself is unchanged (models are frozen); pass a list with
+        ``*rows``. :func:`~valuecycles.validate` checks that each indicator
+        and source exists and that the value fits the indicator.
+
         >>> import datetime, valuecycles as vc
-        >>> case = vc.Case(community=vc.Community(name="Evaluators"))
-        >>> obs = vc.Observation(indicator="x", date=datetime.date(2026, 1, 31), value=3)
-        >>> len(case.with_observations(obs).observations)
-        1
+        >>> ind = vc.Indicator(id="attendance", name="Members at the clinic")
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+        ...                cycles={"immediate": vc.CyclePlan(indicators=[ind])})
+        >>> rows = [vc.Observation(indicator="attendance", date=datetime.date(2026, m, 28),
+        ...                        value=v) for m, v in ((1, 18), (2, 21))]
+        >>> new = case.with_observations(*rows)
+        >>> len(case.observations), len(new.observations), vc.validate(new).valid
+        (0, 2, True)
+        >>> vc.progress(new)["attendance"].latest
+        21
         """
         return attrs.evolve(self, observations=(*self.observations, *observations))
 
     def with_stories(self, *stories: Story) -> Case:
-        """A new case with these stories added after the existing ones."""
+        """A new case with these stories added after the existing ones.
+
+        The case itself is unchanged (models are frozen); check the new one
+        with :func:`~valuecycles.validate`, which resolves what the steps cite.
+
+        >>> import valuecycles as vc
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"))
+        >>> story = vc.Story(id="first-answer", title="A first answer", steps=[
+        ...     vc.Step(cycle="immediate", text="I asked in the forum"),
+        ...     vc.Step(cycle="applied", text="I used the answer", aspirational=True)])
+        >>> new = case.with_stories(story)
+        >>> len(case.stories), len(new.stories), vc.validate(new).valid
+        (0, 1, True)
+        """
         return attrs.evolve(self, stories=(*self.stories, *stories))
 
     def with_plan(self, cycle: str, plan: CyclePlan) -> Case:

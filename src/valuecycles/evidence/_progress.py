@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Iterator
 from typing import Any, Final, Literal
 
@@ -219,14 +220,8 @@ class _Acc:
         return self.latest
 
 
-_SPANS: dict[str, tuple[_dt.date, _dt.date]] = {}
-
-
-def _span(key: str) -> tuple[_dt.date, _dt.date]:
-    span = _SPANS.get(key)
-    if span is None:
-        span = _SPANS[key] = period_span(key)
-    return span
+#: A period's first and last day, parsed once per key.
+_span = functools.lru_cache(maxsize=4096)(period_span)
 
 
 def _overall(every: dict[str, _Acc], plain: dict[str, _Acc]) -> dict[str, _Acc]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import orjson
 
+from valuecycles._gc import gc_paused
 from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework._model import Framework
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
@@ -75,23 +74,6 @@ def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
     return data
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while a document is read, as JSON libraries do.
-
-    A large case makes hundreds of thousands of objects and no garbage
-    cycles; without the pause the collector walks them again and again.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _with_positions(problems: list[Problem], where: dict[str, tuple[int, int]]) -> list[Problem]:
     if not where:
         return problems
@@ -135,7 +117,7 @@ def checked_case(
     (unknown keys, wrong types, missing fields) and, for the parts that
     could be read, the whole-case ones (references, ids, cycles) together.
     """
-    with _gc_paused():
+    with gc_paused():
         return _checked_case(data, framework, where or {}, source)
 
 
@@ -191,7 +173,7 @@ def loads(text: str, format: str = "yaml", *, framework: Framework | None = None
     >>> case.community.name
     'Evaluators'
     """
-    with _gc_paused():
+    with gc_paused():
         data, where = parse_text(text, format)
         return case_from_data(data, framework=framework, where=where)
 
@@ -202,7 +184,7 @@ def load_checked(
     """Read a case file; return it with its warnings. Raises like :func:`load`."""
     fmt = format_for(path)
     name = os.fspath(path)
-    with _gc_paused():
+    with gc_paused():
         data = _json_fast(path) if fmt == "json" else _MISSING
         if data is not _MISSING:
             return checked_case(data, framework=framework, source=name)
@@ -271,7 +253,7 @@ def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = Non
 
     Cycles come in the framework's order.
     """
-    with _gc_paused():
+    with gc_paused():
         return serialize(unstructure_case(case, _cycle_order(case, framework)), format)
 
 
@@ -286,7 +268,7 @@ def dump(
     fmt = format_for(path, format)
     if fmt == "json":
         # The bytes orjson gives, as they are: the same as ``dumps``, encoded.
-        with _gc_paused():
+        with gc_paused():
             data = unstructure_case(case, _cycle_order(case, framework))
             text = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
         atomic_write(path, text)

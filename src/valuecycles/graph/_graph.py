@@ -11,6 +11,7 @@ from typing import IO, Any
 import attrs
 import networkx as nx
 
+from valuecycles._gc import gc_paused
 from valuecycles.framework._model import Framework
 from valuecycles.graph._build import FlowInfo, build_parts
 from valuecycles.graph._chains import find_chains
@@ -379,7 +380,8 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
         from valuecycles.framework._registry import case_framework
 
         framework = case_framework(case.framework, case.framework_version)
-    graph, flows, indicator_cycle = build_parts(case, framework)
+    with gc_paused():  # tens of thousands of nodes and edges, no garbage cycles
+        graph, flows, indicator_cycle = build_parts(case, framework)
     position = {key: i for i, key in enumerate(framework.cycle_keys)}
     last = len(position)
 

@@ -118,6 +118,16 @@ def _new_id(value: str) -> bool:
     return True
 
 
+def _new_period(value: str) -> bool:
+    """Check a period not seen before and remember it if it is good."""
+    if not _PERIOD.match(value):
+        return False
+    if len(_periods) >= _CACHE_LIMIT:
+        _periods.clear()
+    _periods.add(value)
+    return True
+
+
 def _is_text(value: object) -> bool:
     # check_text: a string with something in it
     return type(value) is str and value.strip() != ""
@@ -212,61 +222,62 @@ def observation(data: object) -> object:
             return MISS
     elif kind is not int and kind is not str:
         return MISS
-    ident = get("id")
-    if ident is not None:
-        if not _is_id(ident):
+    # Each optional key: absent (MISS), null (None, the default) or checked.
+    ident = get("id", MISS)
+    if ident is not MISS:
+        found += 1
+        if ident is not None and not _is_id(ident):
             return MISS
+    else:
+        ident = None
+    period = get("period", MISS)
+    if period is not MISS:
         found += 1
-    elif "id" in data:
-        found += 1
-    period = get("period")
-    if period is not None:
-        if type(period) is not str:
+        if period is not None and (
+            type(period) is not str or (period not in _periods and not _new_period(period))
+        ):
             return MISS
-        if period not in _periods:
-            if not _PERIOD.match(period):
-                return MISS
-            if len(_periods) >= _CACHE_LIMIT:
-                _periods.clear()
-            _periods.add(period)
+    else:
+        period = None
+    source = get("source", MISS)
+    if source is not MISS:
         found += 1
-    elif "period" in data:
-        found += 1
-    source = get("source")
-    if source is not None:
-        if type(source) is not str or (source not in _good_ids and not _new_id(source)):
+        if source is not None and (
+            type(source) is not str or (source not in _good_ids and not _new_id(source))
+        ):
             return MISS
+    else:
+        source = None
+    evidence = get("evidence", MISS)
+    if evidence is not MISS:
         found += 1
-    elif "source" in data:
-        found += 1
-    evidence = get("evidence", "effect")
-    if evidence != "effect":
-        if evidence not in EVIDENCE_KINDS or type(evidence) is not str:
+        if type(evidence) is not str or evidence not in EVIDENCE_KINDS:
             return MISS
+    else:
+        evidence = "effect"
+    dimensions = get("dimensions", MISS)
+    if dimensions is not MISS:
         found += 1
-    elif "evidence" in data:
-        if type(evidence) is not str:
-            return MISS
-        found += 1
-    dimensions: object = {}
-    if "dimensions" in data:
-        dimensions = _dimensions(data["dimensions"])
+        dimensions = _dimensions(dimensions)
         if dimensions is MISS:
             return MISS
+    else:
+        dimensions = {}
+    note = get("note", MISS)
+    if note is not MISS:
         found += 1
-    note = get("note")
-    if note is not None:
-        if type(note) is not str:
+        if note is not None and type(note) is not str:
             return MISS
+    else:
+        note = None
+    extra = get("extra", MISS)
+    if extra is not MISS:
         found += 1
-    elif "note" in data:
-        found += 1
-    extra: object = {}
-    if "extra" in data:
-        extra = _extra(data["extra"])
+        extra = _extra(extra)
         if extra is MISS:
             return MISS
-        found += 1
+    else:
+        extra = {}
     if found != len(data):  # an unknown key
         return MISS
     obs = _new(Observation)

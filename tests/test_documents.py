@@ -215,9 +215,6 @@ def test_a_missing_or_wrong_version_is_reported() -> None:
 def version_2(monkeypatch: pytest.MonkeyPatch) -> dict[int, Any]:
     """The library as if it were at schema version 2, with no migrations registered."""
     monkeypatch.setattr(_convert, "SCHEMA_VERSION", 2)
-    kwdefaults = _document.migrate.__kwdefaults__
-    assert kwdefaults is not None
-    monkeypatch.setitem(kwdefaults, "to", 2)
     migrations: dict[int, Any] = {}
     monkeypatch.setattr(_document, "MIGRATIONS", migrations)
     return migrations
@@ -243,6 +240,18 @@ def test_a_registered_migration_upgrades_an_old_document(version_2: dict[int, An
     assert case.flows == ()
     migrated = _document.migrate({"schema_version": 1, "flows": [{"source": "a", "target": "b"}]})
     assert migrated == {"schema_version": 2, "flows": [{"from": "a", "to": "b"}]}
+
+
+def test_a_failing_migration_is_a_problem_not_a_traceback(version_2: dict[int, Any]) -> None:
+    @_document.register_migration(1)
+    def broken(data: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("source")
+
+    with pytest.raises(vc.ValidationError) as info:
+        vc.loads(OLD, "yaml")
+    [problem] = info.value.errors
+    assert problem.code == "migration-failed"
+    assert "from schema version 1 to 2 failed: KeyError" in problem.message
 
 
 def test_without_a_migration_an_old_document_is_an_error(version_2: dict[int, Any]) -> None:

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 SCALAR_TYPES: Final = (str, int, float, bool)
-_PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+_PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?\Z")
 
 
 class Invalid(Exception):

@@ -55,6 +55,7 @@ from valuecycles.model._types import Check, enum_for
 
 __all__ = [
     "MODELS",
+    "SCHEMA_VERSION",
     "RENAMES",
     "document_key",
     "structure",
@@ -134,7 +135,7 @@ def _structure_date(value: object, _t: object) -> _dt.date:
         return value
     if isinstance(value, str):
         try:
-            if len(value) == 10:
+            if len(value) == 10 and value[4] == value[7] == "-":
                 return _dt.date.fromisoformat(value)
         except ValueError:
             pass

@@ -12,10 +12,11 @@ import orjson
 from valuecycles._gc import gc_paused
 from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework._model import Framework
+from valuecycles.io import _convert
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
 from valuecycles.io._formats import atomic_write, format_for, parse_text, read_text, serialize
 from valuecycles.io._salvage import ordered, salvage
-from valuecycles.model._case import SCHEMA_VERSION, Case
+from valuecycles.model._case import Case
 from valuecycles.model._validate import validate
 
 __all__ = [
@@ -48,8 +49,14 @@ def register_migration(from_version: int) -> Callable[[Migration], Migration]:
     return decorate
 
 
-def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
-    """Upgrade a document's plain data, version by version, up to ``to``."""
+def migrate(data: Any, *, to: int | None = None) -> Any:
+    """Upgrade a document's plain data, version by version, up to ``to``.
+
+    ``to`` defaults to the version this library writes. A migration that
+    fails is reported as a ``migration-failed`` problem, never a traceback.
+    """
+    if to is None:
+        to = _convert.SCHEMA_VERSION
     if not isinstance(data, dict):
         return data
     version = data.get("schema_version")
@@ -68,7 +75,30 @@ def migrate(data: Any, *, to: int = SCHEMA_VERSION) -> Any:
                     )
                 ]
             )
-        data = step(dict(data))
+        try:
+            data = step(dict(data))
+        except Exception as exc:
+            raise ValidationError(
+                [
+                    Problem(
+                        "$",
+                        "migration-failed",
+                        f"upgrading the document from schema version {version} to "
+                        f"{version + 1} failed: {type(exc).__name__}: {exc}",
+                    )
+                ]
+            ) from exc
+        if not isinstance(data, dict):
+            raise ValidationError(
+                [
+                    Problem(
+                        "$",
+                        "migration-failed",
+                        f"the migration from schema version {version} returned "
+                        f"{type(data).__name__}, not a mapping",
+                    )
+                ]
+            )
         version += 1
         data["schema_version"] = version
     return data

@@ -139,7 +139,7 @@ def _date(value: object) -> object:
         found = _dates.get(value)
         if found is not None:
             return found
-        if len(value) != 10:
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
             return MISS
         try:
             found = _fromisoformat(value)

@@ -10,7 +10,6 @@ References to an element taken out are not reported again.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import re
 import types
@@ -107,6 +106,15 @@ _BROKEN = "\x00broken"
 PLACEHOLDER = _BROKEN
 
 
+def _thaw(value: Any) -> Any:
+    """A deep copy in which every list-like (lists and tuples) is a list we may edit."""
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
 def _patch(data: Any, problem: Problem) -> None:
     """Take one bad value out of ``data``: delete it, or put a placeholder in its place."""
     parent, key = _locate(data, problem.path)
@@ -139,7 +147,7 @@ def salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str
     again), and a function that maps a path in the copy back to the
     document; ``None`` when the document cannot be salvaged.
     """
-    data = copy.deepcopy(data)
+    data = _thaw(data)
     for p in problems:
         _patch(data, p)
     try:

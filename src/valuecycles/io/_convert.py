@@ -55,8 +55,8 @@ from valuecycles.model._types import Check, enum_for
 
 __all__ = [
     "MODELS",
-    "SCHEMA_VERSION",
     "RENAMES",
+    "SCHEMA_VERSION",
     "document_key",
     "structure",
     "structure_case",

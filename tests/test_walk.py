@@ -384,3 +384,32 @@ def test_cli_unwritable_place_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "cannot write no/such/folder/case.yaml" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_adds_to_an_existing_file_keeping_its_comments(tmp_path: Path) -> None:
+    source = Path(__file__).parent.parent / "examples" / "small-network.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "    aspirations:\n", "    aspirations:  # ours, kept by the walk\n", 1
+    )
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = vc.load(path)
+    # community (kept), aspirations, conditions, indicators (+ signals), data (+ feeds)
+    lines = ["Ignored", "faster answers", "", "", "replies a week", "faster-answers", ""]
+    answers = "\n".join([*lines, "forum log", "replies-a-week", ""]) + "\n"
+    done = run_cli(["guide", "-o", "case.yaml", "--cycles", "immediate"], answers, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "added 1 aspiration, 1 indicator, 1 data source" in done.stdout
+    written = path.read_text(encoding="utf-8")
+    assert "# ours, kept by the walk" in written
+    assert written.startswith(text.split("cycles:", 1)[0])  # the head with its comments
+    after = vc.load(path)
+    assert after.community == before.community
+    old, new = before.plan("immediate"), after.plan("immediate")
+    assert new.aspirations[: len(old.aspirations)] == old.aspirations
+    assert new.aspirations[-1].id == "faster-answers"
+    assert new.indicators[-1].name == "replies a week"
+    assert new.indicators[-1].signals == ("faster-answers",)
+    assert new.data[-1].indicators == (new.indicators[-1].id,)
+    assert after.stories == before.stories
+    assert not vc.validate(after).errors

@@ -20,6 +20,7 @@ from valuecycles.cli._common import (
 )
 from valuecycles.errors import ValidationError
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round, UnknownKeyError
+from valuecycles.io._roundtrip import add_to_document
 from valuecycles.walk import Addition, Interviewer, LineInterviewer, Prompt, WalkError, WalkResult
 
 EXAMPLES = """\
@@ -270,16 +271,12 @@ def _columns() -> int:
 
 
 def _add_to_document(path: Path, result: WalkResult) -> None:
-    import importlib
-
     try:
-        roundtrip = importlib.import_module("valuecycles.io._roundtrip")
-    except ImportError:
-        raise CommandError(
-            f"adding to an existing file ({path}) is not available in this build; "
-            "write to a new file"
-        ) from None
-    roundtrip.add_to_document(path, result.document_additions())
+        add_to_document(path, result.document_additions())
+    except ValidationError as exc:
+        raise CommandError("", problems=exc.errors) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 _NOUNS = {

@@ -329,3 +329,36 @@ def test_matrix_and_progress_as_their_json_shapes_render() -> None:
     text = render_markdown(data, None)
     assert "| Story | Immediate value | Applied value |" in text
     assert "83% of the way to the target" in text
+
+
+def test_the_report_reads_the_evidence_against_the_framework_it_was_given() -> None:
+    """An unregistered framework whose cycle has an alias: progress and matrix use its keys."""
+    from valuecycles.framework._file import framework_from_text
+    from valuecycles.report import gather
+
+    fw = framework_from_text(
+        "name: unregistered-for-report\n"
+        "cycles:\n"
+        "  - {key: first-hand, name: First-hand value, aliases: [quick]}\n"
+        "  - {key: later, name: Later value}\n",
+        "yaml",
+    )
+    case = vc.loads(
+        "schema_version: 1\nframework: unregistered-for-report\ncommunity: {name: C}\n"
+        "cycles:\n  quick:\n    indicators:\n      - {id: n, name: N, baseline: {value: 1},"
+        " target: {value: 3}}\n"
+        "observations:\n  - {indicator: n, date: 2026-03-01, period: '2026', value: 2}\n"
+        "stories:\n  - id: s\n    title: T\n    steps:\n"
+        "      - {cycle: quick, text: I asked, indicators: [n]}\n"
+        "      - {cycle: later, text: I used it}\n",
+        "yaml",
+        framework=fw,
+    )
+    data = gather(case, framework=fw, as_of=AS_OF, inline_plots=False)
+    assert data.progress["n"]["cycle"] == "first-hand"
+    assert data.progress["n"]["progress"] == 0.5
+    assert data.matrix == vc.matrix(case, framework=fw).to_dict()
+    assert [c["cycle"] for c in data.matrix["cells"]] == ["first-hand", "later"]
+    # without the framework, the keys as written: what the report showed before
+    assert vc.matrix(case).to_dict() != data.matrix
+    assert vc.progress(case).to_dict()["indicators"][0]["cycle"] == "quick"

@@ -8,6 +8,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from valuecycles.evidence import matrix, progress
 from valuecycles.framework._model import Cycle, Framework
 from valuecycles.framework._registry import case_framework
 from valuecycles.graph import ValueGraph
@@ -65,7 +66,7 @@ class ReportData:
     framework: Framework
     cycles: tuple[CycleView, ...]
     progress: dict[str, dict[str, Any]]
-    matrix: dict[str, Any] | None
+    matrix: dict[str, Any]
     gaps: list[dict[str, Any]]
     coverage: list[dict[str, Any]]
     chains: list[dict[str, Any]]
@@ -134,8 +135,6 @@ def gather(
     """Compute everything a report shows: plots, the graph and its queries, the evidence."""
     from valuecycles.graph import build_graph
 
-    evidence = _optional("valuecycles.evidence")
-
     fw = framework or case_framework(case.framework, case.framework_version)
     plans: dict[str, CyclePlan] = {}
     for key, plan in case.cycles.items():
@@ -167,8 +166,8 @@ def gather(
                 files[ind.id] = svg
             tick(f"plot of {ind.name}")
 
-    progress_dict = evidence.progress(case).to_dict() if evidence else None
-    matrix_dict = evidence.matrix(case).to_dict() if evidence else None
+    progress_dict = progress(case, framework=fw).to_dict()
+    matrix_dict = matrix(case, framework=fw).to_dict()
     tick("evidence")
     graph = build_graph(case, fw)
     as_of = as_of or _dt.date.today()
@@ -183,9 +182,7 @@ def gather(
         case=case,
         framework=fw,
         cycles=views,
-        progress={row["indicator"]: row for row in progress_dict["indicators"]}
-        if progress_dict
-        else {},
+        progress={row["indicator"]: row for row in progress_dict["indicators"]},
         matrix=matrix_dict,
         gaps=gaps,
         coverage=coverage,
@@ -226,15 +223,6 @@ def _chains(graph: ValueGraph, fw: Framework) -> tuple[list[dict[str, Any]], boo
     if len(kept) > MAX_CHAINS:
         kept, truncated = kept[:MAX_CHAINS], True
     return kept, truncated
-
-
-def _optional(name: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def _graph_picture(graph: ValueGraph, *, standalone: bool = False) -> str | None:

@@ -63,7 +63,6 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 @media print { nav { display: none; } .indicator, .story { break-inside: avoid; } }
 """
 
-_MISSING: Final = "<p class='muted'>Not available in this version of valuecycles.</p>\n"
 _CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -384,9 +383,6 @@ class _Page:
     def matrix(self) -> None:
         m = self.data.matrix
         self.w("<section id='matrix'>\n<h2>The value-creation matrix</h2>\n")
-        if m is None:
-            self.w(_MISSING + "</section>\n")
-            return
         self.w(
             "<p>Stories against cycles: each cell is the story's step in that cycle and the "
             "indicators it cites. Indicators give breadth, stories give causality.</p>\n"

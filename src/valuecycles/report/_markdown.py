@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
 from valuecycles._version import __version__
 from valuecycles.model._case import Indicator, Measure, Story
@@ -17,7 +17,6 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
 _LINE_START = re.compile(r"^(\s*)([-=]|\d+[.)])")
 #: The graph's picture in the plots folder of a Markdown report.
 GRAPH_FILE: Final = "value-creation-graph.svg"
-_MISSING: Final = "Not available in this version of valuecycles.\n"
 
 
 def md(value: object) -> str:
@@ -222,12 +221,9 @@ class _Doc:
         self.w()
 
     def matrix(self) -> None:
-        m: dict[str, Any] | None = self.data.matrix
+        m = self.data.matrix
         self.w("## The value-creation matrix")
         self.w()
-        if m is None:
-            self.w(_MISSING)
-            return
         if not m["stories"]:
             self.w("**No stories, so the matrix is empty.**")
             self.w()

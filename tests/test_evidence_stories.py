@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import valuecycles as vc
 from strategies import dates, extras, ids, optional_strings, plain_strings, texts
 from valuecycles.evidence import story_summaries
+from valuecycles.framework._file import framework_from_text
 
 
 def _story(sid: str, *cycles: str, status: str = "unverified", cites: str = "") -> vc.Story:
@@ -86,10 +87,31 @@ def test_bad_filters_say_what_is_known() -> None:
         story_summaries(CASE, verification="checked")
 
 
-def test_the_graph_lists_the_same_stories() -> None:
+def test_the_graph_lists_stories_against_its_own_framework() -> None:
     graph = vc.build_graph(CASE)
-    for reaching in (None, "potential", "strategic"):
-        assert graph.stories(reaching=reaching) == story_summaries(CASE, reaching=reaching)
+    assert [s.id for s in graph.stories(reaching="realized")] == ["b", "e"]
+    assert [s.id for s in graph.stories(reaching="strategic", citing="x")] == ["c"]
+    assert [s.id for s in graph.stories(reaching="potential", citing="x")] == []
+    assert graph.stories().to_dict()["stories"][4] == {
+        "id": "e",
+        "title": "E",
+        "cycles": ["transformative", "applied"],
+        "reach": "transformative",
+        "verification": "corroborated",
+    }
+    two = framework_from_text(
+        "name: two-cycles\ncycles:\n  - {key: immediate, name: I}\n  - {key: potential, name: P}\n",
+        "yaml",
+    )
+    small = vc.build_graph(CASE, two)
+    assert [(s.id, s.cycles, s.reach) for s in small.stories()] == [
+        ("a", ("immediate", "potential"), "potential"),
+        ("b", ("potential",), "potential"),
+        ("c", ("immediate",), "immediate"),
+        ("d", (), None),
+        ("e", (), None),
+    ]
+    assert [s.id for s in small.stories(reaching="potential")] == ["a", "b"]
 
 
 # --- any valid story round-trips through the documents -----------------------------

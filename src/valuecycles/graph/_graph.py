@@ -12,6 +12,7 @@ import attrs
 import networkx as nx
 
 from valuecycles._gc import gc_paused
+from valuecycles.evidence._stories import story_summaries
 from valuecycles.framework._model import Framework
 from valuecycles.graph._build import FlowInfo, build_parts
 from valuecycles.graph._chains import find_chains
@@ -26,7 +27,6 @@ from valuecycles.graph._results import (
     Upstream,
     UpstreamIndicator,
 )
-from valuecycles.graph._stories import select_stories
 from valuecycles.model._case import ROUND_FIELDS, Case
 
 __all__ = ["UnknownElementError", "ValueGraph", "build_graph"]
@@ -210,7 +210,9 @@ class ValueGraph:
         >>> vg.stories(citing="rt-2026-02").to_dict()["stories"][0]["cycles"]
         ['immediate', 'potential', 'applied', 'realized']
         """
-        return select_stories(self.case, self.framework, reaching=reaching, citing=citing)
+        return story_summaries(
+            self.case, reaching=reaching, citing=citing, framework=self.framework
+        )
 
     def upstream(self, indicator_id: str) -> Upstream:
         """What supports an indicator: every indicator from which ``flows`` lead to it.

@@ -333,6 +333,22 @@ def test_a_bad_observation_among_good_ones_has_the_same_problems() -> None:
     assert "$.observations[5].extra.x" in paths
 
 
+def test_a_year_given_as_a_number_says_to_quote_it_on_both_paths() -> None:
+    good = {"indicator": "ind-a", "date": "2026-01-01", "value": 3}
+    data = document([{**good, "period": 2026}, {**good, "period": 2026.5}], [])
+    fast = outcome(data)
+    with slow_paths():
+        assert outcome(data) == fast
+    assert [(p.path, p.code, p.message) for p in fast[1]] == [
+        (
+            "$.observations[0].period",
+            "wrong-type",
+            'expected text such as "2026", got an integer (quote a year: "2026")',
+        ),
+        ("$.observations[1].period", "wrong-type", 'expected text such as "2026", got a number'),
+    ]
+
+
 SLOW_CONVERTER = _convert._build_converter(fast=False)
 
 

@@ -140,8 +140,20 @@ def check_date(value: object) -> _dt.date:
 
 
 def check_period(value: object) -> str:
-    check_str(value)
-    assert isinstance(value, str)
+    """A period, ``YYYY``, ``YYYY-Qn`` or ``YYYY-MM``, given as text.
+
+    A year written bare (``period: 2026``) is read as a number, so the
+    message says how to write it.
+
+    >>> check_period(2026)
+    Traceback (most recent call last):
+    ...
+    valuecycles._checks.Invalid: expected text such as "2026", got an integer (quote a year: "2026")
+    """
+    if not isinstance(value, str):
+        hint = f' (quote a year: "{value}")' if type(value) is int and 0 <= value <= 9999 else ""
+        message = f'expected text such as "2026", got {describe(value)}{hint}'
+        raise Invalid("wrong-type", message, type_error=True)
     if not _PERIOD.match(value):
         raise Invalid(
             "invalid-period",

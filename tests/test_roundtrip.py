@@ -244,6 +244,10 @@ def test_a_broken_file_is_reported_not_rewritten(tmp_path: Path) -> None:
     with pytest.raises(vc.ValidationError) as missing:
         add_to_document(tmp_path / "nope.yaml", [(("flows",), {"x": 1})])
     assert missing.value.errors[0].code == "file-not-found"
+    target.write_bytes(b"a: \xff\n")
+    with pytest.raises(vc.ValidationError) as not_utf8:
+        add_to_document(target, [(("flows",), {"x": 1})])
+    assert not_utf8.value.errors[0].message.endswith("is not UTF-8 text (byte 3 cannot be read)")
 
 
 @st.composite

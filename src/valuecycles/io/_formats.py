@@ -22,8 +22,10 @@ __all__ = [
     "FORMATS",
     "Format",
     "atomic_write",
+    "decode_text",
     "format_for",
     "parse_text",
+    "read_bytes",
     "read_text",
     "serialize",
 ]
@@ -124,9 +126,14 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read a document as UTF-8 (a byte-order mark is dropped), with clear errors."""
+    return decode_text(read_bytes(path), os.fspath(path))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A file's bytes; a missing file, a folder or an unreadable one is a clear error."""
     name = os.fspath(path)
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise ValidationError(
             [Problem("$", "file-not-found", f"no such file: {name}")], source=name
@@ -139,18 +146,28 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise ValidationError(
             [Problem("$", "unreadable", f"cannot read {name}: {exc.strerror}")], source=name
         ) from None
+
+
+def decode_text(data: bytes, name: str, *, keep_bom: bool = False, hint: str = "") -> str:
+    """Bytes as UTF-8 text; text that is not UTF-8 is a ``syntax`` problem naming the byte.
+
+    A byte-order mark is dropped unless ``keep_bom``; ``hint`` is added to
+    the message, after a semicolon.
+
+    >>> decode_text(b"\\xef\\xbb\\xbfa: 1", "case.yaml")
+    'a: 1'
+    >>> decode_text(b"a: \\xff", "case.yaml")
+    Traceback (most recent call last):
+    ...
+    valuecycles.errors.ValidationError: 1 error in case.yaml:
+      $: case.yaml is not UTF-8 text (byte 3 cannot be read) [syntax]
+    """
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8" if keep_bom else "utf-8-sig")
     except UnicodeDecodeError as exc:
+        message = f"{name} is not UTF-8 text (byte {exc.start} cannot be read)"
         raise ValidationError(
-            [
-                Problem(
-                    "$",
-                    "syntax",
-                    f"{name} is not UTF-8 text (byte {exc.start} cannot be read)",
-                )
-            ],
-            source=name,
+            [Problem("$", "syntax", message + (f"; {hint}" if hint else ""))], source=name
         ) from None
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 import yaml
 
 from valuecycles.errors import Problem, ValidationError, join_path
-from valuecycles.io._formats import atomic_write, format_for, parse_text
+from valuecycles.io._formats import atomic_write, decode_text, format_for, parse_text, read_bytes
 
 __all__ = ["Addition", "KeyPath", "add_to_document", "add_to_text"]
 
@@ -75,7 +75,7 @@ def add_to_document(
     """
     source = Path(path)
     fmt = format_for(source)
-    raw = _read(source)
+    raw = decode_text(read_bytes(source), os.fspath(source), keep_bom=True)
     text = add_to_text(raw, fmt, additions, source=os.fspath(source))
     atomic_write(output if output is not None else source, text.encode("utf-8"))
 
@@ -124,27 +124,6 @@ def add_to_text(
     if crlf:
         new = new.replace("\n", "\r\n")
     return (_BOM if bom else "") + new
-
-
-def _read(path: Path) -> str:
-    name = os.fspath(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(
-            [Problem("$", "file-not-found", f"no such file: {name}")], source=name
-        ) from None
-    except OSError as exc:
-        raise ValidationError(
-            [Problem("$", "unreadable", f"cannot read {name}: {exc.strerror}")], source=name
-        ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            [Problem("$", "syntax", f"{name} is not UTF-8 text (byte {exc.start} cannot be read)")],
-            source=name,
-        ) from None
 
 
 # --- the expected result, on plain data ------------------------------------------

@@ -25,6 +25,7 @@ import attrs
 
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.framework._model import Framework
+from valuecycles.io._formats import decode_text, read_bytes
 from valuecycles.model._case import Case, Observation
 from valuecycles.model._types import EVIDENCE_KINDS
 
@@ -251,23 +252,6 @@ class ImportReport:
         }
 
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError(
-            [
-                Problem(
-                    "$",
-                    "syntax",
-                    f"{name} is not UTF-8 text (byte {exc.start} cannot be read); "
-                    "save it from the spreadsheet as 'CSV UTF-8'",
-                )
-            ],
-            source=name,
-        ) from None
-
-
 def _delimiter(text: str) -> str:
     """``;`` when the header row is split by semicolons, else ``,``."""
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
@@ -317,17 +301,7 @@ def read_observations(
     integer, ``52.5`` as a float); a qualitative one's is kept as text.
     """
     name = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(
-            [Problem("$", "file-not-found", f"no such file: {name}")], source=name
-        ) from None
-    except OSError as exc:
-        raise ValidationError(
-            [Problem("$", "unreadable", f"cannot read {name}: {exc.strerror}")], source=name
-        ) from None
-    text = _decode(data, name)
+    text = decode_text(read_bytes(path), name, hint="save it from the spreadsheet as 'CSV UTF-8'")
     kinds = {ind.id: ind.kind for _, ind in case.indicators()}
     problems: list[Problem] = []
     rows = _rows(text)

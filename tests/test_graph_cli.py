@@ -41,11 +41,15 @@ def test_query_gaps_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 
-def test_query_gaps_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("command", [["query", EXAMPLE, "gaps"], ["report", EXAMPLE]])
+@pytest.mark.parametrize("date", ["15/03/2026", "20260315", "2026-W11-7"])
+def test_as_of_takes_only_yyyy_mm_dd(
+    capsys: pytest.CaptureFixture[str], command: list[str], date: str
+) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["query", EXAMPLE, "gaps", "--as-of", "15/03/2026"])
+        main([*command, "--as-of", date])
     assert exc.value.code == 2
-    assert "not an ISO date" in capsys.readouterr().err
+    assert f"--as-of: not a date (YYYY-MM-DD): {date!r}" in capsys.readouterr().err
 
 
 def test_query_coverage(capsys: pytest.CaptureFixture[str]) -> None:

@@ -172,6 +172,17 @@ def test_bad_rows_are_reported_together_with_rows_and_columns(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
+    "date", ["2026-W05-1", "20260601", "2026-02-30", "\uff12\uff10\uff12\uff16-06-01"]
+)
+def test_only_calendar_dates_in_a_table(tmp_path: Path, date: str) -> None:
+    table = tmp_path / "obs.csv"
+    table.write_text(f"indicator,date,value\nresponse-time,{date},20\n", encoding="utf-8")
+    with pytest.raises(vc.ValidationError) as info:
+        vc.import_observations(GOLDEN, table)
+    assert [(p.path, p.code) for p in info.value.errors] == [("$[2].date", "invalid-date")]
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("indicator,date\n", "missing-field"),

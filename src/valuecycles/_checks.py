@@ -32,6 +32,7 @@ __all__ = [
     "field_validator",
     "id_tuple",
     "optional",
+    "parse_date",
 ]
 
 SCALAR_TYPES: Final = (str, int, float, bool)
@@ -130,6 +131,27 @@ def check_value(value: object) -> int | float | str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _wrong("a number or a text", value)
     return check_number(value)
+
+
+def parse_date(text: str) -> _dt.date:
+    """A calendar date written ``YYYY-MM-DD``; :class:`ValueError` for anything else.
+
+    Stricter than :meth:`datetime.date.fromisoformat`, which also takes
+    ``20260201`` and ISO week dates such as ``2026-W05-1``.
+
+    >>> parse_date("2026-02-01")
+    datetime.date(2026, 2, 1)
+    >>> parse_date("2026-W05-1")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a date (YYYY-MM-DD): '2026-W05-1'
+    """
+    if len(text) == 10 and text.isascii() and text[4] == text[7] == "-":
+        try:
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"not a date (YYYY-MM-DD): {text!r}")
 
 
 def check_date(value: object) -> _dt.date:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, Final, NoReturn
 
@@ -25,8 +26,10 @@ __all__ = [
     "emit_json",
     "framework_from_args",
     "framework_hint",
+    "iso_date",
     "load_case",
     "print_problems",
+    "table",
 ]
 
 EXIT_OK: Final = 0
@@ -173,3 +176,39 @@ def load_case(path: str, args: argparse.Namespace) -> Case:
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
     raise CommandError(message, code)
+
+
+def iso_date(text: str) -> _dt.date:
+    """An argparse ``type`` for dates such as ``--as-of``: ``YYYY-MM-DD`` only."""
+    from valuecycles._checks import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], style: Style, right: Iterable[int] = ()
+) -> str:
+    """Aligned plain-text columns under a bold header; the columns in ``right`` set right.
+
+    >>> import io
+    >>> print(table(["id", "n"], [["a", "10"], ["bb", "2"]], Style(io.StringIO()), {1}), end="")
+    id   n
+    a   10
+    bb   2
+    """
+    rows = list(rows)
+    right = set(right)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    last = len(header) - 1
+
+    def line(cells: Sequence[str], head: bool = False) -> str:
+        out = []
+        for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+            text = cell.rjust(w) if i in right else cell if i == last else cell.ljust(w)
+            out.append(style.bold(text) if head else text)
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header, head=True), *(line(r) for r in rows)]) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args
+from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args, table
 from valuecycles.cli._queries import Option, Query
 from valuecycles.evidence import (
     Matrix,
@@ -20,20 +20,6 @@ from valuecycles.model._case import Case
 from valuecycles.model._types import VERIFICATION_STATUSES
 
 __all__ = ["EVIDENCE_QUERIES"]
-
-
-def _table(header: list[str], rows: list[list[str]], style: Style, right: set[int]) -> str:
-    """Aligned plain-text columns; the columns in ``right`` are numbers, set right."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str], head: bool = False) -> str:
-        out = []
-        for i, (cell, w) in enumerate(zip(cells, widths, strict=True)):
-            text = cell.rjust(w) if i in right else cell.ljust(w)
-            out.append(style.bold(text) if head else text)
-        return "  ".join(out).rstrip()
-
-    return "\n".join([line(header, head=True), *(line(r) for r in rows)]) + "\n"
 
 
 def _num(value: object) -> str:
@@ -118,7 +104,7 @@ def _render_progress(result: Progress, args: argparse.Namespace) -> None:
                 note,
             ]
         )
-    out.write(_table(header, rows, style, right={3, 4, 5, 7, 8}))
+    out.write(table(header, rows, style, right={3, 4, 5, 7, 8}))
     measured = sum(1 for r in result if r.progress is not None)
     without = sum(1 for r in result if r.status == "no-data")
     out.write(
@@ -162,7 +148,7 @@ def _render_stories(result: StoryList, args: argparse.Namespace) -> None:
         [s.id, s.reach or "-", s.verification, " > ".join(s.cycles), _text(s.title, 40)]
         for s in result
     ]
-    out.write(_table(["story", "reach", "verification", "cycles", "title"], rows, style, set()))
+    out.write(table(["story", "reach", "verification", "cycles", "title"], rows, style))
     n = len(result)
     out.write(f"\n{_count(n, 'story', 'stories')}{which}.\n")
 
@@ -192,7 +178,7 @@ def _render_matrix(result: Matrix, args: argparse.Namespace) -> None:
         [story, *(",".join(grid.get((story, c), [])) or "." for c in result.cycles)]
         for story in result.stories
     ]
-    out.write(_table(["story", *result.cycles], rows, style, set()))
+    out.write(table(["story", *result.cycles], rows, style))
     hoped = sum(1 for c in result if c.aspirational)
     effect = sum(c.effect for c in result)
     contribution = sum(c.contribution for c in result)

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
 from typing import Any
 
-from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args
+from valuecycles.cli._common import (
+    EXIT_USAGE,
+    CommandError,
+    Style,
+    framework_from_args,
+    iso_date,
+    table,
+)
 from valuecycles.cli._queries import Option, Query
 from valuecycles.framework._model import UnknownKeyError
 from valuecycles.graph import Chains, Coverage, Gaps, ValueGraph, build_graph
 from valuecycles.model._case import Case
 
 __all__ = ["GRAPH_QUERIES"]
-
-
-def _iso_date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
 def _whole(least: int) -> Any:
@@ -40,15 +39,6 @@ def _graph(case: Case, args: argparse.Namespace) -> ValueGraph:
     return build_graph(case, framework_from_args(args))
 
 
-def _table(rows: list[list[str]], style: Style, header: list[str]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    padded = [h.ljust(w) for h, w in zip(header, widths, strict=True)]
-    padded[-1] = header[-1]
-    lines = ["  ".join(style.bold(h) for h in padded)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
-
-
 # --- gaps -----------------------------------------------------------------------
 
 
@@ -64,7 +54,7 @@ def _render_gaps(result: Gaps, args: argparse.Namespace) -> None:
         out.write(f"No gaps as of {when}.\n")
         return
     rows = [[g.kind, g.cycle or "-", g.id, g.message] for g in result]
-    out.write(_table(rows, style, ["kind", "cycle", "id", "what is missing"]))
+    out.write(table(["kind", "cycle", "id", "what is missing"], rows, style))
     n = len(result)
     out.write(f"\n{n} gap{'s' if n != 1 else ''} as of {when}.\n")
 
@@ -159,7 +149,7 @@ GRAPH_QUERIES: dict[str, Query] = {
             Option(
                 ("--as-of",),
                 {
-                    "type": _iso_date,
+                    "type": iso_date,
                     "metavar": "DATE",
                     "help": "gaps: judge overdue data against this date (YYYY-MM-DD); today "
                     "by default",

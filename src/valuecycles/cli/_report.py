@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ from valuecycles.cli._common import (
     Style,
     add_framework_option,
     framework_from_args,
+    iso_date,
     load_case,
 )
 
@@ -62,7 +62,7 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
-        type=_date,
+        type=iso_date,
         help="the date overdue data is judged against (today by default)",
     )
     parser.add_argument(
@@ -73,13 +73,6 @@ def add_parser(sub: Any) -> None:
     )
     add_framework_option(parser)
     parser.set_defaults(run=run)
-
-
-def _date(text: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def run(args: argparse.Namespace) -> int:

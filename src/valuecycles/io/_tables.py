@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import attrs
 
+from valuecycles._checks import parse_date
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.framework._model import Framework
 from valuecycles.io._formats import decode_text, read_bytes
@@ -385,9 +386,7 @@ def _observation(
             extra[column[6:]] = _scalar(cell)
         elif column == "date":
             try:
-                if len(cell) != 10:
-                    raise ValueError(cell)
-                fields["date"] = _dt.date.fromisoformat(cell)
+                fields["date"] = parse_date(cell)
             except ValueError:
                 problems.append(
                     _problem(row, column, "invalid-date", f"{cell!r} is not a date (YYYY-MM-DD)")

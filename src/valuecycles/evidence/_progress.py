@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 from collections.abc import Iterator
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 import attrs
 
@@ -32,15 +32,7 @@ Status = Literal[
     "target-against-direction",
 ]
 #: Every ``status`` an :class:`IndicatorProgress` can have.
-STATUSES: Final[tuple[Status, ...]] = (
-    "measured",
-    "no-data",
-    "not-a-number",
-    "no-baseline",
-    "no-target",
-    "target-equals-baseline",
-    "target-against-direction",
-)
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 
 
 @attrs.frozen

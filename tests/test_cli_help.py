@@ -43,3 +43,36 @@ def test_every_subcommand_has_help_with_examples(
     assert "examples:" in out
     examples = out.split("examples:", 1)[1]
     assert f"valuecycles {name}" in examples
+
+
+def help_text(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit):
+        main([*args, "--help"])
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["", *subcommands()])
+def test_help_fits_the_terminal_and_names_framework_options_alike(
+    name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    out = help_text([name] if name else [], capsys)
+    assert max(len(line) for line in out.splitlines()) <= 100
+    if name:
+        assert "--framework NAME_OR_FILE" in out
+
+
+def test_query_and_export_help_list_every_question_and_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from valuecycles.cli._export import EXPORTS
+    from valuecycles.cli._query import QUERIES
+
+    for args, names, heading in (
+        (["query"], QUERIES, "The questions:"),
+        (["export"], EXPORTS, "The formats:"),
+    ):
+        listed = help_text(args, capsys).split(heading, 1)[1].split("\n\n", 1)[0]
+        lines = [line for line in listed.splitlines() if line.strip()]
+        firsts = [line.split()[0] for line in lines if line[2:3] != " "]
+        assert firsts == list(names)

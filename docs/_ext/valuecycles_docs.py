@@ -136,8 +136,11 @@ def _cli_page() -> str:
             if summary:
                 lines += [summary[0].upper() + summary[1:] + ".", ""]
             lines += ["```text", sub.format_usage().strip(), "```", ""]
-            if sub.description:
-                lines += [" ".join(sub.description.split()), ""]
+            for para in (sub.description or "").split("\n\n"):
+                if "\n" in para.strip("\n"):  # a list, as --help shows it
+                    lines += ["```text", para.strip("\n"), "```", ""]
+                elif para.strip():
+                    lines += [" ".join(para.split()), ""]
             lines += _option_rows(sub)
             lines.append("")
             if sub.epilog:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from valuecycles._version import __version__
 from valuecycles.cli import _export, _guide, _import, _query, _report, _schema, _validate
-from valuecycles.cli._common import EXIT_USAGE, CommandError, print_problems
+from valuecycles.cli._common import EXIT_USAGE, CommandError, HelpFormatter, print_problems
 
 __all__ = ["build_parser", "main"]
 
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="valuecycles",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"valuecycles {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -6,6 +6,7 @@ import argparse
 import datetime as _dt
 import os
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, Final, NoReturn
@@ -21,8 +22,10 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "CommandError",
+    "HelpFormatter",
     "Style",
     "add_framework_option",
+    "definitions",
     "emit_json",
     "framework_from_args",
     "framework_hint",
@@ -118,9 +121,9 @@ def add_framework_option(parser: argparse.ArgumentParser) -> None:
     """The ``--framework`` option every subcommand that reads a case takes."""
     parser.add_argument(
         "--framework",
-        metavar="FILE",
-        help="a framework file (TOML, YAML or JSON), or a registered framework's name, "
-        "to read the case against instead of the one it names",
+        metavar="NAME_OR_FILE",
+        help="a registered framework's name or a framework file (TOML, YAML or JSON) to "
+        "read the case against, instead of the one the case names",
     )
 
 
@@ -212,3 +215,42 @@ def table(
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header, head=True), *(line(r) for r in rows)]) + "\n"
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help whose one-line paragraphs are wrapped to the terminal.
+
+    A paragraph of several lines (examples, lists, notes already wrapped)
+    is kept as written.
+    """
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = []
+        for para in text.split("\n\n"):
+            if "\n" in para.strip("\n") or para.startswith(" "):
+                paragraphs.append(textwrap.indent(para, indent))
+            else:
+                paragraphs.append(
+                    textwrap.fill(para, width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n\n".join(paragraphs)
+
+
+def definitions(items: Iterable[tuple[str, str]], width: int = 78) -> str:
+    """Names and what they mean, one a line, the meanings aligned and wrapped, for help text.
+
+    >>> print(definitions([("gaps", "the holes in the plan"), ("coverage", "rounds")]))
+      gaps      the holes in the plan
+      coverage  rounds
+    """
+    items = list(items)
+    column = 2 + max(len(name) for name, _ in items) + 2
+    lines = []
+    for name, text in items:
+        lines += textwrap.wrap(
+            text,
+            width,
+            initial_indent=f"  {name}".ljust(column),
+            subsequent_indent=" " * column,
+        )
+    return "\n".join(lines)

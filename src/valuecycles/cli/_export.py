@@ -15,7 +15,9 @@ from valuecycles.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    HelpFormatter,
     add_framework_option,
+    definitions,
     load_case,
 )
 from valuecycles.cli._export_documents import DOCUMENT_EXPORTS
@@ -36,10 +38,10 @@ def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "export",
         help="write a case in another format (" + ", ".join(EXPORTS) + ")",
-        description="Write a case in another format, to standard output or to -o. "
-        "The formats: " + "; ".join(f"{name}: {e.help}" for name, e in EXPORTS.items()),
+        description="Write a case in another format, to standard output or to -o."
+        "\n\nThe formats:\n" + definitions((name, e.help) for name, e in EXPORTS.items()),
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("case", metavar="CASE", help="the case file")
     parser.add_argument(

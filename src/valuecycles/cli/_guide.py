@@ -15,6 +15,7 @@ from valuecycles.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    HelpFormatter,
     Style,
     framework_from_args,
 )
@@ -62,10 +63,13 @@ def add_parser(sub: Any) -> None:
         "(or adds to) a case file; with --print, or without -o, the guide as a Markdown "
         "worksheet.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
-        "cycles", nargs="*", metavar="CYCLE", help="cycles to include (all by default)"
+        "cycles",
+        nargs="*",
+        metavar="CYCLE",
+        help="cycles to include, in the worksheet or the walk (all by default)",
     )
     parser.add_argument(
         "--print",
@@ -86,7 +90,7 @@ def add_parser(sub: Any) -> None:
         action="append",
         default=[],
         metavar="CYCLE[,CYCLE...]",
-        help="walk only these cycles (comma-separated; in the framework's order)",
+        help="the same as CYCLE arguments, comma-separated (taken in the framework's order)",
     )
     parser.add_argument(
         "--framework",

@@ -9,6 +9,7 @@ from typing import Any
 from valuecycles.cli._common import (
     EXIT_OK,
     CommandError,
+    HelpFormatter,
     Style,
     add_framework_option,
     emit_json,
@@ -43,15 +44,15 @@ def add_parser(sub: Any) -> None:
         "to an observation already there is skipped. When any row has a problem, every "
         "problem is listed with its row number and nothing is written.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("case", metavar="CASE", help="the case file")
     parser.add_argument("table", metavar="TABLE", help="the observations table (CSV)")
     parser.add_argument(
         "-o",
         "--output",
-        metavar="OUT",
-        help="write the case to OUT instead of back to CASE",
+        metavar="FILE",
+        help="write the case to FILE instead of back to CASE",
     )
     parser.add_argument("--json", action="store_true", help="print what was done as JSON")
     add_framework_option(parser)

@@ -11,7 +11,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from valuecycles.cli._common import EXIT_OK, add_framework_option, emit_json, load_case
+from valuecycles.cli._common import (
+    EXIT_OK,
+    HelpFormatter,
+    add_framework_option,
+    definitions,
+    emit_json,
+    load_case,
+)
 from valuecycles.cli._queries import Query
 from valuecycles.cli._query_evidence import EVIDENCE_QUERIES
 from valuecycles.cli._query_graph import GRAPH_QUERIES
@@ -31,10 +38,10 @@ def add_parser(sub: Any) -> None:
         "query",
         help="ask a case a question (" + ", ".join(QUERIES) + ")",
         description="Ask a case a question and print the answer as a table, or as JSON "
-        "with --json. The questions: "
-        + "; ".join(f"{name}: {q.help}" for name, q in QUERIES.items()),
+        "with --json. An option marked with a question's name is for that question only."
+        "\n\nThe questions:\n" + definitions((name, q.help) for name, q in QUERIES.items()),
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("case", metavar="CASE", help="the case file")
     parser.add_argument(

@@ -12,6 +12,7 @@ from valuecycles.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     CommandError,
+    HelpFormatter,
     Style,
     add_framework_option,
     framework_from_args,
@@ -44,7 +45,7 @@ def add_parser(sub: Any) -> None:
         "chains; gaps and coverage. The format comes from the suffix of -o: .html (one "
         "self-contained page) or .md (Markdown, with the plots as SVG files beside it).",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("case", metavar="CASE", help="the case file")
     parser.add_argument(

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from valuecycles.cli._common import EXIT_OK, CommandError, framework_from_args
+from valuecycles.cli._common import EXIT_OK, CommandError, HelpFormatter, framework_from_args
 
 EXAMPLES = """\
 examples:
@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
         "framework: its keys, types, allowed values and the framework's cycle keys, as "
         "strict as the loader. With --for framework, the schema of a framework file.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--for",
@@ -41,7 +41,7 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--framework",
-        metavar="NAME|FILE",
+        metavar="NAME_OR_FILE",
         help="the framework whose cycles a case may use: a registered framework's name "
         "or a framework file (the guide's by default)",
     )

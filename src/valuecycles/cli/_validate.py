@@ -9,6 +9,7 @@ from typing import Any
 from valuecycles.cli._common import (
     EXIT_INVALID,
     EXIT_OK,
+    HelpFormatter,
     Style,
     add_framework_option,
     emit_json,
@@ -34,7 +35,7 @@ def add_parser(sub: Any) -> None:
         "case as a whole (unique ids, references, cycles). Every problem is listed at once, "
         "with the path to it and, for YAML, its line.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="case files to check")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

@@ -209,7 +209,14 @@ def slow_paths() -> Iterator[None]:
         _convert._use_fast,
         _validate._Checker.check_observations,
         _validate._Checker.check_stories,
+        _validate._Checker.declare_observations,
     )
+
+    def declare_each(self: Any) -> None:
+        for i, obs in enumerate(self.case.observations):
+            if obs.id is not None:
+                self.declare("observation", obs.id, f"$.observations[{i}]")
+                self.observation_indicator.setdefault(obs.id, obs.indicator)
 
     def every_observation(self: Any) -> None:
         for i, obs in enumerate(self.case.observations):
@@ -222,12 +229,14 @@ def slow_paths() -> Iterator[None]:
     _convert._use_fast = False
     _validate._Checker.check_observations = every_observation  # type: ignore[method-assign]
     _validate._Checker.check_stories = every_story  # type: ignore[method-assign]
+    _validate._Checker.declare_observations = declare_each  # type: ignore[method-assign]
     try:
         yield
     finally:
         _convert._use_fast = saved[0]
         _validate._Checker.check_observations = saved[1]  # type: ignore[method-assign]
         _validate._Checker.check_stories = saved[2]  # type: ignore[method-assign]
+        _validate._Checker.declare_observations = saved[3]  # type: ignore[method-assign]
 
 
 def as_parsed(data: Any) -> Any:
@@ -331,6 +340,36 @@ def test_a_bad_observation_among_good_ones_has_the_same_problems() -> None:
     assert "$.observations[2].date" in paths
     assert "$.observations[4].indicator" in paths
     assert "$.observations[5].extra.x" in paths
+
+
+def test_repeated_ids_and_odd_references_have_the_same_problems() -> None:
+    good = {"indicator": "ind-a", "date": "2026-01-01", "value": 3, "source": "src-a"}
+    observations = [
+        {**good, "id": "obs-1"},
+        {**good, "id": "obs-1"},  # a repeat of an observation's id
+        {**good, "id": "asp"},  # an aspiration's id
+        {**good, "id": "obs-2", "source": "src-q"},  # a source that does not feed it
+        {"indicator": "ind-q", "date": "2026-01-01", "value": 4},  # a number, qualitative
+    ]
+    step = {"cycle": "immediate", "text": "t", "indicators": ["ind-a"]}
+    stories = [
+        {"id": "story-1", "title": "T", "steps": [step, {**step, "observations": ["obs-2"]}]},
+        {"id": "obs-1", "title": "T", "steps": [{**step, "cycle": "potential"}]},
+        {"id": "story-2", "title": "T", "steps": [{**step, "cycle": "nowhere"}]},
+        {"id": "story-3", "title": "T", "steps": [{**step, "observations": ["nope"]}]},
+    ]
+    data = document(observations, stories)
+    fast = outcome(data)
+    with slow_paths():
+        assert outcome(data) == fast
+    codes = {(p.path, p.code) for p in fast[1]}
+    assert ("$.observations[1].id", "duplicate-id") in codes
+    assert ("$.observations[2].id", "duplicate-id") in codes
+    assert ("$.observations[3].source", "source-mismatch") in codes
+    assert ("$.observations[4].value", "wrong-value-kind") in codes
+    assert ("$.stories[1].id", "duplicate-id") in codes
+    assert ("$.stories[2].steps[0].cycle", "unknown-cycle") in codes
+    assert ("$.stories[3].steps[0].observations[0]", "unknown-reference") in codes
 
 
 def test_a_year_given_as_a_number_says_to_quote_it_on_both_paths() -> None:

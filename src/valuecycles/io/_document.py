@@ -215,15 +215,23 @@ def load_checked(
     fmt = format_for(path)
     name = os.fspath(path)
     with gc_paused():
-        data = _json_fast(path) if fmt == "json" else _MISSING
-        if data is not _MISSING:
-            return checked_case(data, framework=framework, source=name)
-        text = read_text(path)
-        try:
-            data, where = parse_text(text, fmt)
-        except ValidationError as exc:
-            raise ValidationError(exc.errors, source=name) from None
-        return checked_case(data, framework=framework, where=where, source=name)
+        return _load_checked(path, fmt, name, framework)
+
+
+def _load_checked(
+    path: str | os.PathLike[str], fmt: str, name: str, framework: Framework | None
+) -> tuple[Case, ValidationReport]:
+    # The plain data dies when this returns, before the collector is back on:
+    # it is then never walked, only freed.
+    data = _json_fast(path) if fmt == "json" else _MISSING
+    if data is not _MISSING:
+        return checked_case(data, framework=framework, source=name)
+    text = read_text(path)
+    try:
+        data, where = parse_text(text, fmt)
+    except ValidationError as exc:
+        raise ValidationError(exc.errors, source=name) from None
+    return checked_case(data, framework=framework, where=where, source=name)
 
 
 _MISSING: Any = object()
@@ -299,8 +307,14 @@ def dump(
     if fmt == "json":
         # The bytes orjson gives, as they are: the same as ``dumps``, encoded.
         with gc_paused():
-            data = unstructure_case(case, _cycle_order(case, framework))
-            text = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+            text = _json_bytes(case, framework)
         atomic_write(path, text)
         return
     atomic_write(path, dumps(case, fmt, framework=framework))
+
+
+def _json_bytes(case: Case, framework: Framework | None) -> bytes:
+    # The plain data dies when this returns, inside the caller's gc_paused
+    # block: the collector never walks it, it is only freed.
+    data = unstructure_case(case, _cycle_order(case, framework))
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"

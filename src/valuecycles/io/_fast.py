@@ -161,7 +161,8 @@ def _ids(value: object) -> object:
     if type(value) is not list and type(value) is not tuple:
         return MISS
     for item in value:
-        if not _is_id(item):
+        # References repeat: most are found among the ids already checked.
+        if type(item) is not str or (item not in _good_ids and not _new_id(item)):
             return MISS
     return tuple(value)
 
@@ -299,36 +300,47 @@ def step(data: object) -> object:
     """The :class:`Step` for one item of plain data, or :data:`MISS`."""
     if type(data) is not dict:
         return MISS
-    cycle = data.get("cycle")
-    text = data.get("text")
-    if not _is_id(cycle) or not _is_text(text):
+    get = data.get
+    cycle = get("cycle")
+    if type(cycle) is not str or (cycle not in _good_ids and not _new_id(cycle)):
         return MISS
+    text = get("text")
+    if type(text) is not str or text.strip() == "":  # check_text
+        return MISS
+    # Each optional key: absent (MISS) is the default, else checked and counted.
     found = 2
-    indicators: object = ()
-    if "indicators" in data:
-        indicators = _ids(data["indicators"])
+    indicators = get("indicators", MISS)
+    if indicators is MISS:
+        indicators = ()
+    else:
+        indicators = _ids(indicators)
         if indicators is MISS:
             return MISS
         found += 1
-    observations: object = ()
-    if "observations" in data:
-        observations = _ids(data["observations"])
+    observations = get("observations", MISS)
+    if observations is MISS:
+        observations = ()
+    else:
+        observations = _ids(observations)
         if observations is MISS:
             return MISS
         found += 1
-    aspirational = False
-    if "aspirational" in data:
-        aspirational = data["aspirational"]
-        if type(aspirational) is not bool:
-            return MISS
+    aspirational = get("aspirational", MISS)
+    if aspirational is MISS:
+        aspirational = False
+    elif type(aspirational) is bool:
         found += 1
-    extra: object = {}
-    if "extra" in data:
-        extra = _extra(data["extra"])
+    else:
+        return MISS
+    extra = get("extra", MISS)
+    if extra is MISS:
+        extra = {}
+    else:
+        extra = _extra(extra)
         if extra is MISS:
             return MISS
         found += 1
-    if found != len(data):
+    if found != len(data):  # an unknown key
         return MISS
     made = _new(Step)
     s_cycle, s_text, s_ind, s_obs, s_asp, s_extra = _step_set

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Final
@@ -151,12 +152,27 @@ class _Checker:
                 self.indicator_kind.setdefault(element.id, element.kind)
             elif kind == "data source":
                 self.source_feeds.setdefault(element.id, element.indicators)
-        for i, obs in enumerate(self.case.observations):
-            if obs.id is not None:
-                self.declare("observation", obs.id, f"$.observations[{i}]")
-                self.observation_indicator.setdefault(obs.id, obs.indicator)
+        self.declare_observations()
         for i, story in enumerate(self.case.stories):
             self.declare("story", story.id, f"$.stories[{i}]")
+
+    def declare_observations(self) -> None:
+        # A case may hold 100,000 observations: a new id is recorded inline,
+        # and only a repeated or broken one goes through :meth:`declare`.
+        ids, broken = self.ids, self.broken
+        declared = self.by_kind["observation"]
+        observation_indicator = self.observation_indicator
+        for i, obs in enumerate(self.case.observations):
+            ident = obs.id
+            if ident is None:
+                continue
+            path = f"$.observations[{i}]"
+            if ident in ids or ident in broken:
+                self.declare("observation", ident, path)
+            else:
+                ids[ident] = ("observation", path)
+                declared[ident] = path
+            observation_indicator.setdefault(ident, obs.indicator)
 
     def check_plan(self) -> None:
         for cycle_key, plan in self.case.cycles.items():
@@ -236,16 +252,17 @@ class _Checker:
 
     def check_observations(self) -> None:
         # A case may hold 100,000 observations: paths are made only for problems.
+        # Sets, so that each test is one lookup.
         indicators = self.by_kind["indicator"]
         sources = self.by_kind["data source"]
-        indicator_kind = self.indicator_kind
-        source_feeds = self.source_feeds
+        feeds = {source: frozenset(fed) for source, fed in self.source_feeds.items()}
+        qualitative = {ind for ind, kind in self.indicator_kind.items() if kind == "qualitative"}
         for i, obs in enumerate(self.case.observations):
-            ind, source, value = obs.indicator, obs.source, obs.value
+            ind, source = obs.indicator, obs.source
             if (
                 ind in indicators
-                and (source is None or (source in sources and ind in source_feeds[source]))
-                and (indicator_kind[ind] == "qualitative") is isinstance(value, str)
+                and (source is None or (source in sources and ind in feeds[source]))
+                and (ind in qualitative) is isinstance(obs.value, str)
             ):
                 continue
             self.check_observation(i, obs)
@@ -283,23 +300,28 @@ class _Checker:
     def check_stories(self) -> None:
         # Thousands of stories: a story with nothing to report is passed over
         # without making paths; any other is checked step by step below.
+        clean = self.story_is_clean
         for i, story in enumerate(self.case.stories):
-            if not self.story_is_clean(story):
+            if not clean(story):
                 self.check_story(i, story)
+
+    @functools.cached_property
+    def _canonical(self) -> _Canonical | None:
+        return None if self.framework is None else _Canonical(self.framework)
 
     def story_is_clean(self, story: Story) -> bool:
         """Whether :meth:`check_story` would find nothing to say about a story."""
         if not story.steps:
             return False
-        resolve = None if self.framework is None else self.framework.resolve
+        canonical = self._canonical
         indicators = self.by_kind["indicator"]
         observations = self.by_kind["observation"]
         indicator_cycle = self.indicator_cycle
         observation_indicator = self.observation_indicator
         for step in story.steps:
             cycle = None
-            if resolve is not None:
-                cycle = resolve(step.cycle)
+            if canonical is not None:
+                cycle = canonical[step.cycle]
                 if cycle is None:
                     return False
             for ref in step.indicators:
@@ -361,6 +383,18 @@ class _Checker:
                 unknown_message("cycle", key, fw.cycle_keys).replace("; known:", "; known cycles:"),
             )
         return canonical
+
+
+class _Canonical(dict[str, "str | None"]):
+    """Cycle key or alias -> canonical key (None if unknown), resolved once per key."""
+
+    def __init__(self, framework: Framework) -> None:
+        super().__init__()
+        self.framework = framework
+
+    def __missing__(self, key: str) -> str | None:
+        found = self[key] = self.framework.resolve(key)
+        return found
 
 
 _ROUND_KIND: Final = {

@@ -199,16 +199,17 @@ def _make_tuple_hook(conv: cattrs.Converter) -> Callable[[object, Any], tuple[An
         item_type = get_args(t)[0]
         handler = conv.get_structure_hook(item_type)
         fast = FAST_ITEMS.get(item_type) if _use_fast else None
+        # The fast path builds plainly right items; anything else (MISS), and
+        # every error, takes the converter's own path below.
+        made = [fast(item) for item in value] if fast is not None else [MISS] * len(value)
+        if all(made):  # MISS is false, a model true
+            return tuple(made)
         out = []
         errors: list[Exception] = []
         for i, item in enumerate(value):
-            if fast is not None:
-                # The fast path builds plainly right items; anything else, and
-                # every error, takes the converter's own path below.
-                made = fast(item)
-                if made is not MISS:
-                    out.append(made)
-                    continue
+            if made[i] is not MISS:
+                out.append(made[i])
+                continue
             try:
                 out.append(handler(item, item_type))
             except Exception as exc:

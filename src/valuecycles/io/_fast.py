@@ -37,6 +37,10 @@ class _Miss:
     def __repr__(self) -> str:
         return "MISS"
 
+    def __bool__(self) -> bool:
+        # False, so that ``all(items)`` says whether every item was built.
+        return False
+
 
 #: Returned when an item must take the converter's path.
 MISS: Final = _Miss()
@@ -92,8 +96,11 @@ _found = (
     _setters(Story, _STORY_FIELDS),
     _setters(Verification, _VERIFICATION_FIELDS),
 )
-#: False when a model's fields no longer match what this module was written for.
-ENABLED: Final = None not in _found
+#: False when a model's fields no longer match what this module was written for,
+#: or a model could be false (the converter tests ``all(items)``).
+ENABLED: Final = None not in _found and not any(
+    hasattr(cls, "__bool__") or hasattr(cls, "__len__") for cls in (Observation, Story)
+)
 _obs_set, _step_set, _story_set, _verification_set = (found or () for found in _found)
 
 

@@ -21,6 +21,7 @@ scripts and tests use.
 
 from __future__ import annotations
 
+import abc
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -117,8 +118,8 @@ class Prompt:
         return _SINGULAR.get(self.round.key if self.round else "", "item")
 
 
-class Interviewer:
-    """How a walk asks its questions. Subclass it and override :meth:`ask`.
+class Interviewer(abc.ABC):
+    """How a walk asks its questions. Subclass it and implement :meth:`ask`.
 
     The walk calls :meth:`begin_cycle` and :meth:`begin_round` as it goes,
     :meth:`ask` for each answer (``None`` means the input has ended: the walk
@@ -128,21 +129,21 @@ class Interviewer:
     :meth:`added` after each new item.
     """
 
-    def begin_cycle(self, cycle: Cycle) -> None:
+    def begin_cycle(self, cycle: Cycle) -> None:  # noqa: B027 (an optional hook)
         """A new cycle starts."""
 
-    def begin_round(self, cycle: Cycle, rnd: Round, guidance: Guidance) -> None:
+    def begin_round(self, cycle: Cycle, rnd: Round, guidance: Guidance) -> None:  # noqa: B027 (an optional hook)
         """A new round of ``cycle`` starts."""
 
+    @abc.abstractmethod
     def ask(self, prompt: Prompt) -> str | None:
         """The answer to ``prompt``, or ``None`` at the end of the input."""
-        raise NotImplementedError
 
     def reject(self, prompt: Prompt, answer: str, message: str) -> None:
         """An answer cannot be used; raise, or tell the person and return to ask again."""
         raise WalkError(message)
 
-    def added(self, addition: Addition) -> None:
+    def added(self, addition: Addition) -> None:  # noqa: B027 (an optional hook)
         """An item was added."""
 
 

@@ -151,10 +151,12 @@ def gather(
         if on_progress is not None:
             on_progress(done, total, what)
 
+    evidence = progress(case, framework=fw)
+    series = {row.indicator: row for row in evidence.indicators}
     plots: dict[str, str] = {}
     files: dict[str, str] = {}
     for n, ind in enumerate(indicators, start=1):
-        points = indicator_series(ind, case.observations)
+        points = indicator_series(series[ind.id]) if ind.id in series else []
         if inline_plots:
             svg = trend_svg(ind, points, salt=f"plot{n}")
             if svg is not None:
@@ -166,7 +168,7 @@ def gather(
                 files[ind.id] = svg
             tick(f"plot of {ind.name}")
 
-    progress_dict = progress(case, framework=fw).to_dict()
+    progress_dict = evidence.to_dict()
     matrix_dict = matrix(case, framework=fw).to_dict()
     tick("evidence")
     graph = build_graph(case, fw)

@@ -274,7 +274,7 @@ class _Page:
             better = "lower is better" if ind.direction == "decrease" else "higher is better"
             facts += [
                 ("Unit", h(ind.unit) if ind.unit else "<span class='muted'>none</span>"),
-                ("Direction", f"{h(ind.direction)} ({better}); {h(ind.aggregation)} per date"),
+                ("Direction", f"{h(ind.direction)} ({better}); {h(ind.aggregation)} per period"),
                 ("Baseline", _measure(ind.baseline, ind.unit)),
                 ("Target", _measure(ind.target, ind.unit)),
             ]

@@ -15,12 +15,13 @@ import importlib.util
 import io
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import attrs
 
-from valuecycles.model._case import Indicator, Observation
+from valuecycles.evidence import IndicatorProgress
+from valuecycles.model._case import Indicator
 
 __all__ = [
     "PLOTS_AVAILABLE",
@@ -55,34 +56,19 @@ class Point:
     value: float
 
 
-def indicator_series(indicator: Indicator, observations: Iterable[Observation]) -> list[Point]:
-    """The numeric observations of an indicator, one point a date, in date order.
+def indicator_series(indicator: IndicatorProgress) -> list[Point]:
+    """The points of an indicator's trend: its progress series, one point a period.
 
-    Observations on the same date (for example one per region) combine by
-    the indicator's ``aggregation``: ``latest`` keeps the last in the case's
-    order, ``sum`` adds them, ``mean`` averages them, ``count`` counts them.
-    Text values (of a qualitative indicator) are left out.
+    The series is :func:`valuecycles.progress`'s, so the plot shows the
+    same aggregated values as the report's "Latest" line. Each point sits at
+    the date of the latest observation in its period; periods without a
+    number (text values) are left out.
     """
-    by_date: dict[_dt.date, list[float]] = {}
-    for obs in observations:
-        if obs.indicator != indicator.id:
-            continue
-        if isinstance(obs.value, bool) or not isinstance(obs.value, int | float):
-            continue
-        by_date.setdefault(obs.date, []).append(float(obs.value))
-    points = []
-    for date in sorted(by_date):
-        values = by_date[date]
-        if indicator.aggregation == "sum":
-            value = sum(values)
-        elif indicator.aggregation == "mean":
-            value = sum(values) / len(values)
-        elif indicator.aggregation == "count":
-            value = float(len(values))
-        else:
-            value = values[-1]
-        points.append(Point(date, value))
-    return points
+    return [
+        Point(p.date, float(p.value))
+        for p in indicator.series
+        if isinstance(p.value, int | float) and not isinstance(p.value, bool)
+    ]
 
 
 def trend_svg(

@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import valuecycles as vc
-from valuecycles.io import _convert, _fast
+from valuecycles.io import _convert, _fast, _mirror
 from valuecycles.io._document import case_from_data
 from valuecycles.model import _validate
 
@@ -98,65 +98,81 @@ ANY = st.sampled_from(
 )
 
 
-def _maybe(draw: st.DrawFn, item: dict[str, Any], key: str, good: st.SearchStrategy[Any]) -> None:
-    """Leave the key out, give it a good value, or any value at all."""
-    choice = draw(st.integers(0, 3))
+def _maybe(
+    draw: st.DrawFn,
+    item: dict[str, Any],
+    key: str,
+    good: st.SearchStrategy[Any],
+    wild: bool = True,
+) -> None:
+    """Leave the key out, give it a good value, or (if ``wild``) any value at all."""
+    choice = draw(st.integers(0, 3 if wild else 1))
     if choice == 1:
         item[key] = draw(good)
     elif choice >= 2:
         item[key] = draw(st.one_of(good, ANY))
 
 
+def _required(draw: st.DrawFn, good: st.SearchStrategy[Any], wild: bool) -> Any:
+    """A required key's value: good, or (if ``wild``) sometimes any value at all."""
+    return draw(st.one_of(good, ANY)) if wild else draw(good)
+
+
+def _left_out(draw: st.DrawFn, wild: bool) -> bool:
+    """Whether to leave out a required key (only if ``wild``)."""
+    return wild and not draw(st.integers(0, 9))
+
+
 @st.composite
-def observation_data(draw: st.DrawFn) -> dict[str, Any]:
+def observation_data(draw: st.DrawFn, wild: bool = True) -> dict[str, Any]:
     item: dict[str, Any] = {}
-    _maybe(draw, item, "id", st.sampled_from(["obs-1", "obs-2", None]))
-    if draw(st.integers(0, 9)):
-        item["indicator"] = draw(st.one_of(st.sampled_from(["ind-a", "ind-q", "ind-x"]), ANY))
-    if draw(st.integers(0, 9)):
-        item["date"] = draw(st.one_of(st.sampled_from(["2026-01-01", D]), ANY))
-    if draw(st.integers(0, 9)):
-        item["value"] = draw(st.one_of(st.sampled_from([1, 2.5, "better"]), ANY))
-    _maybe(draw, item, "period", st.sampled_from(["2026", "2026-Q2", "2026-03", None]))
-    _maybe(draw, item, "source", st.sampled_from(["src-a", "src-q", None]))
-    _maybe(draw, item, "evidence", st.sampled_from(["effect", "contribution"]))
-    _maybe(draw, item, "dimensions", st.sampled_from([{"region": "north"}, {}, None]))
-    _maybe(draw, item, "note", st.sampled_from(["checked", None]))
-    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}, None, {"s": "t", "b": False}]))
-    if not draw(st.integers(0, 14)):
+    _maybe(draw, item, "id", st.sampled_from(["obs-1", "obs-2", None]), wild)
+    if not _left_out(draw, wild):
+        item["indicator"] = _required(draw, st.sampled_from(["ind-a", "ind-q", "ind-x"]), wild)
+    if not _left_out(draw, wild):
+        item["date"] = _required(draw, st.sampled_from(["2026-01-01", D]), wild)
+    if not _left_out(draw, wild):
+        item["value"] = _required(draw, st.sampled_from([1, 2.5, "better", -(2**63)]), wild)
+    _maybe(draw, item, "period", st.sampled_from(["2026", "2026-Q2", "2026-03", None]), wild)
+    _maybe(draw, item, "source", st.sampled_from(["src-a", "src-q", None]), wild)
+    _maybe(draw, item, "evidence", st.sampled_from(["effect", "contribution"]), wild)
+    _maybe(draw, item, "dimensions", st.sampled_from([{"region": "north"}, {}, None]), wild)
+    _maybe(draw, item, "note", st.sampled_from(["checked", None]), wild)
+    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}, None, {"s": "t", "b": False}]), wild)
+    if wild and not draw(st.integers(0, 14)):
         item[draw(st.sampled_from(["ID", "values", "indicators"]))] = 1
     return item
 
 
 @st.composite
-def step_data(draw: st.DrawFn) -> dict[str, Any]:
+def step_data(draw: st.DrawFn, wild: bool = True) -> dict[str, Any]:
     item: dict[str, Any] = {}
-    if draw(st.integers(0, 9)):
-        item["cycle"] = draw(st.one_of(st.sampled_from(["immediate", "potential"]), ANY))
-    if draw(st.integers(0, 9)):
-        item["text"] = draw(st.one_of(st.just("I took part"), ANY))
-    _maybe(draw, item, "indicators", st.sampled_from([["ind-a"], ["ind-q"], [], None]))
-    _maybe(draw, item, "observations", st.sampled_from([["obs-1"], ["obs-2"], []]))
-    _maybe(draw, item, "aspirational", st.booleans())
-    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}]))
-    if not draw(st.integers(0, 14)):
+    if not _left_out(draw, wild):
+        item["cycle"] = _required(draw, st.sampled_from(["immediate", "potential"]), wild)
+    if not _left_out(draw, wild):
+        item["text"] = _required(draw, st.just("I took part"), wild)
+    _maybe(draw, item, "indicators", st.sampled_from([["ind-a"], ["ind-q"], [], None]), wild)
+    _maybe(draw, item, "observations", st.sampled_from([["obs-1"], ["obs-2"], []]), wild)
+    _maybe(draw, item, "aspirational", st.booleans(), wild)
+    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}]), wild)
+    if wild and not draw(st.integers(0, 14)):
         item["cycles"] = "immediate"
     return item
 
 
 @st.composite
-def story_data(draw: st.DrawFn) -> dict[str, Any]:
+def story_data(draw: st.DrawFn, wild: bool = True) -> dict[str, Any]:
     item: dict[str, Any] = {}
-    if draw(st.integers(0, 9)):
-        item["id"] = draw(st.one_of(st.sampled_from(["story-1", "story-2"]), ANY))
-    if draw(st.integers(0, 9)):
-        item["title"] = draw(st.one_of(st.just("A story"), ANY))
-    if draw(st.integers(0, 9)):
-        item["steps"] = draw(st.one_of(st.lists(step_data(), max_size=3), ANY))
-    _maybe(draw, item, "narrator", st.sampled_from(["A member", None]))
-    _maybe(draw, item, "consent", st.sampled_from(["public", "internal", "anonymous"]))
-    _maybe(draw, item, "date", st.sampled_from(["2026-03-01", D, None]))
-    _maybe(draw, item, "tags", st.sampled_from([["audit"], [""], [], None]))
+    if not _left_out(draw, wild):
+        item["id"] = _required(draw, st.sampled_from(["story-1", "story-2"]), wild)
+    if not _left_out(draw, wild):
+        item["title"] = _required(draw, st.just("A story"), wild)
+    if not _left_out(draw, wild):
+        item["steps"] = _required(draw, st.lists(step_data(wild), max_size=3), wild)
+    _maybe(draw, item, "narrator", st.sampled_from(["A member", None]), wild)
+    _maybe(draw, item, "consent", st.sampled_from(["public", "internal", "anonymous"]), wild)
+    _maybe(draw, item, "date", st.sampled_from(["2026-03-01", D, None]), wild)
+    _maybe(draw, item, "tags", st.sampled_from([["audit"], [""], [], None]), wild)
     _maybe(
         draw,
         item,
@@ -170,10 +186,13 @@ def story_data(draw: st.DrawFn) -> dict[str, Any]:
                 {"by": 3},
                 None,
             ]
-        ),
+        )
+        if wild
+        else st.sampled_from([{}, {"status": "substantiated", "by": "A manager"}]),
+        wild,
     )
-    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}]))
-    if not draw(st.integers(0, 14)):
+    _maybe(draw, item, "extra", st.sampled_from([{"n": 1}, {}]), wild)
+    if wild and not draw(st.integers(0, 14)):
         item["steps_"] = []
     return item
 
@@ -207,6 +226,7 @@ def slow_paths() -> Iterator[None]:
     """The converter's own path for every item and validation of every element."""
     saved = (
         _convert._use_fast,
+        _mirror._use_mirror,
         _validate._Checker.check_observations,
         _validate._Checker.check_stories,
         _validate._Checker.declare_observations,
@@ -227,6 +247,7 @@ def slow_paths() -> Iterator[None]:
             self.check_story(i, story)
 
     _convert._use_fast = False
+    _mirror._use_mirror = False
     _validate._Checker.check_observations = every_observation  # type: ignore[method-assign]
     _validate._Checker.check_stories = every_story  # type: ignore[method-assign]
     _validate._Checker.declare_observations = declare_each  # type: ignore[method-assign]
@@ -234,9 +255,10 @@ def slow_paths() -> Iterator[None]:
         yield
     finally:
         _convert._use_fast = saved[0]
-        _validate._Checker.check_observations = saved[1]  # type: ignore[method-assign]
-        _validate._Checker.check_stories = saved[2]  # type: ignore[method-assign]
-        _validate._Checker.declare_observations = saved[3]  # type: ignore[method-assign]
+        _mirror._use_mirror = saved[1]
+        _validate._Checker.check_observations = saved[2]  # type: ignore[method-assign]
+        _validate._Checker.check_stories = saved[3]  # type: ignore[method-assign]
+        _validate._Checker.declare_observations = saved[4]  # type: ignore[method-assign]
 
 
 def as_parsed(data: Any) -> Any:

@@ -15,6 +15,7 @@ from valuecycles.framework._model import Framework
 from valuecycles.io import _convert
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
 from valuecycles.io._formats import atomic_write, format_for, parse_text, read_text, serialize
+from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model._case import Case
 from valuecycles.model._validate import validate
@@ -156,6 +157,8 @@ def _checked_case(
     framework: Framework | None,
     where: dict[str, tuple[int, int]],
     source: str | None,
+    *,
+    tried: bool = False,
 ) -> tuple[Case, ValidationReport]:
     if not isinstance(data, dict):
         raise ValidationError(
@@ -165,7 +168,21 @@ def _checked_case(
     problems = check_schema_version(data)
     if problems:
         raise ValidationError(_with_positions(problems, where), source=source)
-    data = migrate(data)
+    upgraded = migrate(data)
+    # A plainly right document is read by msgspec; any other by the converter,
+    # which reports every problem (``tried``: the same data was just refused).
+    case = None if tried and upgraded is data else from_data(upgraded)
+    if case is None:
+        return _structured_case(upgraded, framework, where, source)
+    return _validated(case, framework, where, source)
+
+
+def _structured_case(
+    data: dict[str, Any],
+    framework: Framework | None,
+    where: dict[str, tuple[int, int]],
+    source: str | None,
+) -> tuple[Case, ValidationReport]:
     try:
         case = structure(data, Case)
     except ValidationError as exc:
@@ -181,6 +198,16 @@ def _checked_case(
             _with_positions([attrs.evolve(p, path=back(p.path)) for p in report.warnings], where),
             source=source,
         ) from None
+    return _validated(case, framework, where, source)
+
+
+def _validated(
+    case: Case,
+    framework: Framework | None,
+    where: dict[str, tuple[int, int]],
+    source: str | None,
+) -> tuple[Case, ValidationReport]:
+    """The case with its warnings, or :class:`ValidationError` with its errors."""
     report = validate(case, framework)
     if report.errors:
         raise ValidationError(
@@ -223,9 +250,17 @@ def _load_checked(
 ) -> tuple[Case, ValidationReport]:
     # The plain data dies when this returns, before the collector is back on:
     # it is then never walked, only freed.
-    data = _json_fast(path) if fmt == "json" else _MISSING
-    if data is not _MISSING:
-        return checked_case(data, framework=framework, source=name)
+    raw = _json_bytes_of(path) if fmt == "json" else None
+    if raw is not None:
+        case = from_json(raw)
+        if case is not None:
+            return _validated(case, framework, {}, name)
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # read below, the usual way, which says where the JSON breaks
+        else:
+            return _checked_case(data, framework, {}, name, tried=True)
     text = read_text(path)
     try:
         data, where = parse_text(text, fmt)
@@ -234,29 +269,22 @@ def _load_checked(
     return checked_case(data, framework=framework, where=where, source=name)
 
 
-_MISSING: Any = object()
 _BOM = b"\xef\xbb\xbf"
 
 
-def _json_fast(path: str | os.PathLike[str]) -> Any:
-    """A JSON file's data parsed straight from its bytes, or ``_MISSING``.
+def _json_bytes_of(path: str | os.PathLike[str]) -> bytes | None:
+    """A JSON file's bytes without a byte order mark, or None if it cannot be read.
 
-    orjson checks the UTF-8 itself, so the text need not be decoded first.
-    Anything amiss (the file cannot be read, the bytes are not UTF-8 or not
-    JSON) gives ``_MISSING``, and the caller reads the file the usual way,
+    Both JSON readers check the UTF-8 themselves, so the text need not be
+    decoded first. A file that cannot be read is read again the usual way,
     which reports the problem in its own words.
     """
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError:
-        return _MISSING
-    if raw.startswith(_BOM):
-        raw = raw[len(_BOM) :]
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return _MISSING
+        return None
+    return raw[len(_BOM) :] if raw.startswith(_BOM) else raw
 
 
 def load(path: str | os.PathLike[str], *, framework: Framework | None = None) -> Case:

@@ -1,0 +1,300 @@
+"""Reading documents that are plainly right at C speed, through msgspec.
+
+Most documents a program loads have nothing wrong with them. For those, this
+module reads the whole case in two strides: msgspec parses the JSON bytes (or
+converts the plain data a YAML or TOML parser gave) straight into *mirrors*
+of the models, private :class:`msgspec.Struct` types with the same fields,
+checking types, unknown keys, missing fields, allowed values, dates and
+number ranges in C; then one generated function per model checks what
+msgspec cannot express cheaply (ids without spaces at their ends, text that
+is not blank, periods) and moves the values into the real attrs models.
+
+Anything msgspec refuses, or the checks after it refuse, gives None,
+and the caller reads the document on the converter's path, which reports
+every problem with its own codes, messages and paths. This module never
+reports anything, so it can only ever be faster, never different; the tests
+fuzz documents through both paths and compare what they give.
+
+The mirrors and the functions are made from the models' own fields the
+first time they are needed, so a field added to a model is read here too.
+A field whose type this module does not know turns the fast path off
+(:func:`enabled`) rather than read it wrongly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import sys
+import types
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, Final, Literal, get_args, get_origin
+
+import attrs
+import msgspec
+from msgspec.structs import astuple
+
+from valuecycles._checks import check_id, check_period, check_text, check_value
+from valuecycles.io._convert import _REQUIRED_IN_DOCUMENT, RENAMES
+from valuecycles.io._fast import _good_ids, _is_id, _new_id, _new_period, _periods
+from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
+from valuecycles.model._types import Check
+
+__all__ = ["enabled", "from_data", "from_json"]
+
+_MAX_FLOAT: Final = sys.float_info.max
+#: The numbers every format carries: 64-bit integers and finite floats.
+_Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+_Float = Annotated[float, msgspec.Meta(ge=-_MAX_FLOAT, le=_MAX_FLOAT)]
+_Scalar = str | _Int | _Float | bool
+
+
+class _Unknown(Exception):
+    """A field type this module was not written for."""
+
+
+class _Refused(Exception):
+    """A value msgspec let through that the models refuse; the converter reports it."""
+
+
+# --- what each field needs after msgspec -------------------------------------
+#
+# A field becomes a mirror type and a function that writes the source lines
+# checking and finishing its value, held in the local variable it is given.
+# The lines may use the names in ``_NAMESPACE`` and the builders of the
+# other models (``build_Step``).
+
+Lines = Callable[[str], list[str]]
+
+
+def _nothing(_var: str) -> list[str]:
+    return []
+
+
+def _check(check: Callable[[object], Any], own_id: bool) -> Lines:
+    if check is check_id and own_id:
+        # An element's own id is seen once: not worth remembering.
+        return lambda v: [f"if not _is_id({v}): raise _Refused"]
+    if check is check_id:
+        return lambda v: [f"if {v} not in _good_ids and not _new_id({v}): raise _Refused"]
+    if check is check_text:
+        return lambda v: [f"if not {v}.strip(): raise _Refused"]
+    if check is check_period:
+        return lambda v: [f"if {v} not in _periods and not _new_period({v}): raise _Refused"]
+    raise _Unknown(f"no fast check for {check!r}")
+
+
+def _indented(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def _field(t: Any, own_id: bool = False) -> tuple[Any, Lines]:
+    """The mirror type of a field's type and the lines that finish its value."""
+    origin = get_origin(t)
+    if origin is Annotated:
+        checks = [m.check for m in t.__metadata__ if isinstance(m, Check)]
+        if len(checks) != 1:
+            raise _Unknown(f"no fast path for {t!r}")
+        if checks[0] is check_value:
+            # The mirror type says it all: a 64-bit int, a finite float or a text.
+            return _Int | _Float | str, _nothing
+        base, _ = _field(get_args(t)[0])
+        return base, _check(checks[0], own_id)
+    if origin in (typing.Union, types.UnionType):
+        args = get_args(t)
+        if args == (int, float):
+            return _Int | _Float, _nothing
+        if args == (str, int, float, bool):
+            return _Scalar, _nothing
+        if len(args) == 2 and args[1] is type(None):  # X | None
+            inner, finish = _field(args[0], own_id)
+            if finish is _nothing:
+                return inner | None, _nothing
+            return inner | None, lambda v: [
+                f"if {v} is not None:",
+                *_indented(finish(v)),
+            ]
+        raise _Unknown(f"no fast path for {t!r}")
+    if origin is Literal:
+        return t, _nothing
+    if origin is tuple:
+        return _tuple(t)
+    if origin is dict:
+        return _dict(t)
+    if attrs.has(t):
+        return _mirror(t), lambda v: [f"{v} = build_{t.__name__}({v})"]
+    if t is str or t is bool or t is _dt.date:
+        return t, _nothing
+    if t is int:
+        return _Int, _nothing
+    raise _Unknown(f"no fast path for {t!r}")
+
+
+def _tuple(t: Any) -> tuple[Any, Lines]:
+    # A null list is the empty list, as on the converter's path.
+    args = get_args(t)
+    if len(args) != 2 or args[1] is not Ellipsis:
+        raise _Unknown(f"no fast path for {t!r}")
+    item = args[0]
+    if attrs.has(item):
+        build = f"build_{item.__name__}"
+        return tuple[_mirror(item), ...] | None, lambda v: [  # type: ignore[misc]
+            f"{v} = () if {v} is None else tuple([{build}(x) for x in {v}])"
+        ]
+    inner, finish = _field(item)
+    if finish is _nothing:
+        return tuple[inner, ...] | None, lambda v: [f"if {v} is None: {v} = ()"]  # type: ignore[valid-type]
+    return tuple[inner, ...] | None, lambda v: [  # type: ignore[valid-type]
+        f"if {v} is None: {v} = ()",
+        f"for x in {v}:",
+        *_indented(finish("x")),
+    ]
+
+
+def _dict(t: Any) -> tuple[Any, Lines]:
+    # A null mapping is the empty mapping, as on the converter's path.
+    key, value = get_args(t)
+    if key is not str:
+        raise _Unknown(f"no fast path for {t!r}")
+    if value is CyclePlan:
+        # Keys are cycle ids; a null plan is an empty one.
+        return dict[str, _mirror(CyclePlan) | None] | None, lambda v: [  # type: ignore[misc]
+            f"if {v} is None: {v} = {{}}",
+            "else:",
+            f"    for x in {v}:",
+            *_indented(_indented(_check(check_id, own_id=False)("x"))),
+            f"    {v} = {{k: _EMPTY_PLAN if p is None else build_CyclePlan(p)"
+            f" for k, p in {v}.items()}}",
+        ]
+    inner, finish = _field(value)
+    if finish is not _nothing:
+        raise _Unknown(f"no fast path for {t!r}")
+    return dict[str, inner] | None, lambda v: [f"if {v} is None: {v} = {{}}"]  # type: ignore[valid-type]
+
+
+# --- the mirrors and their builders --------------------------------------------
+
+_MIRRORS: dict[type, type] = {}
+#: The generated source of each builder, for reading and debugging.
+_SOURCES: dict[str, str] = {}
+_EMPTY_PLAN: Final = CyclePlan()
+_NAMESPACE: dict[str, Any] = {
+    "_Refused": _Refused,
+    "_good_ids": _good_ids,
+    "_new_id": _new_id,
+    "_is_id": _is_id,
+    "_periods": _periods,
+    "_new_period": _new_period,
+    "_astuple": astuple,
+    "_new": object.__new__,
+    "_UNSET": msgspec.UNSET,
+    "_EMPTY_PLAN": _EMPTY_PLAN,
+}
+
+
+def _mirror(cls: type) -> type:
+    """The mirror Struct of a model, made once, and its builder ``build_<Name>``."""
+    found = _MIRRORS.get(cls)
+    if found is not None:
+        return found
+    hints = typing.get_type_hints(cls, include_extras=True)
+    required = _REQUIRED_IN_DOCUMENT.get(cls, ())
+    name = cls.__name__
+    fields: list[tuple[Any, ...]] = []
+    body: list[str] = []
+    for i, a in enumerate(attrs.fields(cls)):
+        var = f"f{i}"
+        if a.name == "schema_version" and cls is Case:
+            # Only the current version: an older one is migrated on the other path.
+            kind: Any = Literal[SCHEMA_VERSION]
+            finish: Lines = _nothing
+        else:
+            kind, finish = _field(hints[a.name], own_id=a.name == "id")
+        lines = finish(var)
+        if a.default is attrs.NOTHING or a.name in required:
+            fields.append((a.name, kind))
+        elif not isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+            fields.append((a.name, kind, a.default))
+        elif a.default.factory is dict:
+            fields.append((a.name, kind, {}))  # msgspec makes a new one for each
+        else:  # left out: made by the model's own factory
+            factory = f"_factory_{name}_{a.name}"
+            _NAMESPACE[factory] = a.default.factory
+            fields.append((a.name, kind | msgspec.UnsetType, msgspec.UNSET))
+            lines = [
+                f"if {var} is _UNSET: {var} = {factory}()",
+                "else:",
+                *_indented(lines or ["pass"]),
+            ]
+        body.extend(lines)
+        _NAMESPACE[f"_set_{name}_{a.name}"] = cls.__dict__[a.name].__set__
+    mirror = msgspec.defstruct(
+        f"_{name}Mirror",
+        fields,
+        kw_only=True,
+        forbid_unknown_fields=True,
+        rename=RENAMES.get(cls) or None,
+        gc=False,
+    )
+    _MIRRORS[cls] = mirror
+    variables = [f"f{i}" for i in range(len(fields))]
+    source = [
+        f"def build_{name}(m):",
+        f"    {', '.join(variables)}, = _astuple(m)",
+        *_indented(body),
+        f"    o = _new({name})",
+        *(
+            f"    _set_{name}_{a.name}(o, {var})"
+            for a, var in zip(attrs.fields(cls), variables, strict=True)
+        ),
+        "    return o",
+    ]
+    _NAMESPACE[name] = cls
+    # Our own generated source, as attrs and cattrs make theirs.
+    _SOURCES[name] = "\n".join(source)
+    exec(compile(_SOURCES[name], f"<valuecycles mirror {name}>", "exec"), _NAMESPACE)
+    return mirror
+
+
+@functools.cache
+def _readers() -> tuple[msgspec.json.Decoder[Any], type, Callable[[Any], Case]] | None:
+    """The JSON decoder, the case's mirror and its builder; None if turned off."""
+    try:
+        mirror = _mirror(Case)
+    except _Unknown:
+        return None
+    return msgspec.json.Decoder(mirror), mirror, _NAMESPACE["build_Case"]
+
+
+#: Whether documents take this path at all; the tests turn it off to compare paths.
+_use_mirror = True
+
+
+def enabled() -> bool:
+    """Whether documents take this path (it is on, and every field type is known)."""
+    return _use_mirror and _readers() is not None
+
+
+def from_json(raw: bytes) -> Case | None:
+    """The case in JSON bytes if it is plainly right, else None."""
+    readers = _readers() if _use_mirror else None
+    if readers is None:
+        return None
+    decoder, _, build = readers
+    try:
+        return build(decoder.decode(raw))
+    except (msgspec.MsgspecError, ValueError, _Refused):  # not JSON, not UTF-8, not right
+        return None
+
+
+def from_data(data: object) -> Case | None:
+    """The case in plain data (from YAML, TOML or Python) if plainly right, else None."""
+    readers = _readers() if _use_mirror else None
+    if readers is None:
+        return None
+    _, mirror, build = readers
+    try:
+        return build(msgspec.convert(data, mirror))
+    except (msgspec.MsgspecError, ValueError, _Refused):
+        return None

@@ -1,0 +1,279 @@
+"""The msgspec path reads exactly what the converter reads, and refuses the rest.
+
+``io/_mirror.py`` reads a plainly right document into the models through
+msgspec, and gives up (None) on anything else, which the converter then
+reports. These tests fuzz whole documents, plan, observations and stories,
+good and bad, as plain data and as JSON bytes, and check that whenever the
+mirror gives a case it is the converter's case to the last field's type, and
+that it never gives a case for a document the converter refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import valuecycles as vc
+from strategies import cases
+from test_fast_load import (
+    ANY,
+    _left_out,
+    _maybe,
+    _required,
+    as_parsed,
+    observation_data,
+    slow_paths,
+    story_data,
+)
+from valuecycles.io import _mirror
+from valuecycles.io._convert import structure
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of everything in it spelled out, for exact comparison."""
+    if attrs.has(type(value)):
+        return (
+            type(value).__name__,
+            tuple((a.name, typed(getattr(value, a.name))) for a in attrs.fields(type(value))),
+        )
+    if isinstance(value, dict):
+        return ("dict", tuple((typed(k), typed(v)) for k, v in value.items()))
+    if isinstance(value, tuple | list):
+        return (type(value).__name__, tuple(typed(item) for item in value))
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def converter_case(data: Any) -> vc.Case | None:
+    """The converter's case for plain data (structure only), or None if it refuses it."""
+    try:
+        return structure(data, vc.Case)
+    except vc.ValidationError:
+        return None
+
+
+def assert_same(mirrored: Any, data: Any) -> None:
+    slow = converter_case(data)
+    if slow is None:
+        assert mirrored is None  # never accepts what the converter refuses
+    elif mirrored is not None:
+        assert typed(mirrored) == typed(slow)
+
+
+GOOD_ID_LISTS = st.sampled_from([["asp"], ["asp", "asp-2"], [], None])
+ID_LISTS = st.one_of(GOOD_ID_LISTS, st.sampled_from([[" asp"], ["a\rb"], "asp", [3]]))
+GOOD_MEASURES = st.sampled_from(
+    [
+        {"value": 1},
+        {"value": 2.5, "date": "2026-01-01"},
+        {"value": 10, "date": dt.date(2026, 6, 1)},
+        {"value": -(2**63), "date": None},
+        None,
+    ]
+)
+MEASURES = st.one_of(
+    GOOD_MEASURES,
+    st.sampled_from(
+        [
+            {"value": True},
+            {"value": "3"},
+            {"value": math.inf},
+            {"value": 2**63},
+            {"date": "2026-01-01"},
+            {"value": 1, "when": "2026"},
+        ]
+    ),
+)
+
+
+def _pick(wild: bool, good: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> Any:
+    """Good values, and bad ones too if ``wild``."""
+    return st.one_of(good, bad) if wild else good
+
+
+@st.composite
+def indicator_data(draw: st.DrawFn, wild: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    if not _left_out(draw, wild):
+        item["id"] = _required(draw, st.sampled_from(["ind-a", "ind-b"]), wild)
+    if not _left_out(draw, wild):
+        item["name"] = _required(draw, st.just("Hours to answer"), wild)
+    _maybe(draw, item, "kind", st.sampled_from(["quantitative", "qualitative"]), wild)
+    _maybe(draw, item, "unit", st.sampled_from(["hours", None]), wild)
+    _maybe(draw, item, "direction", st.sampled_from(["increase", "decrease"]), wild)
+    _maybe(draw, item, "aggregation", st.sampled_from(["latest", "sum", "mean", "count"]), wild)
+    measures = _pick(wild, GOOD_MEASURES, MEASURES)
+    _maybe(draw, item, "baseline", measures, wild)
+    _maybe(draw, item, "target", measures, wild)
+    _maybe(draw, item, "milestones", st.lists(measures.filter(bool), max_size=2), wild)
+    _maybe(draw, item, "signals", _pick(wild, GOOD_ID_LISTS, ID_LISTS), wild)
+    _maybe(draw, item, "description", st.sampled_from(["Why it matters", None]), wild)
+    extras = st.sampled_from([{"n": 1}, {}, None, {"f": 0.5, "b": True}])
+    _maybe(draw, item, "extra", _pick(wild, extras, st.just({"big": 2**64})), wild)
+    if wild and not draw(st.integers(0, 14)):
+        item["signal"] = ["asp"]
+    return item
+
+
+@st.composite
+def element_data(draw: st.DrawFn, round_key: str, wild: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    if not _left_out(draw, wild):
+        item["id"] = _required(draw, st.sampled_from(["asp", "asp-2", "cond", "src"]), wild)
+    text_key = "name" if round_key == "data" else "text"
+    if not _left_out(draw, wild):
+        item[text_key] = _required(draw, st.just("Something"), wild)
+    if round_key == "conditions":
+        _maybe(draw, item, "kind", st.sampled_from(["enabler", "risk"]), wild)
+        _maybe(draw, item, "supports", _pick(wild, GOOD_ID_LISTS, ID_LISTS), wild)
+        _maybe(draw, item, "mitigation", st.sampled_from(["A plan", None]), wild)
+    if round_key == "data":
+        for key in ("method", "cadence", "owner"):
+            _maybe(draw, item, key, st.sampled_from(["monthly", None]), wild)
+        feeds = st.sampled_from([["ind-a"], [], None])
+        _maybe(draw, item, "indicators", _pick(wild, feeds, st.just(["ind a "])), wild)
+    _maybe(draw, item, "extra", st.sampled_from([{"s": "t"}, {}, None]), wild)
+    return item
+
+
+@st.composite
+def plan_data(draw: st.DrawFn, wild: bool) -> Any:
+    plan: dict[str, Any] = {}
+    for round_key in ("aspirations", "conditions", "data"):
+        _maybe(draw, plan, round_key, st.lists(element_data(round_key, wild), max_size=2), wild)
+    _maybe(draw, plan, "indicators", st.lists(indicator_data(wild), max_size=3), wild)
+    if wild and not draw(st.integers(0, 14)):
+        plan["indicator"] = []
+    if wild and not draw(st.integers(0, 4)):
+        return draw(ANY)
+    return plan if plan or draw(st.booleans()) else None
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> dict[str, Any]:
+    """A whole document: one in four anything at all, the others well formed."""
+    wild = not draw(st.integers(0, 3))
+    data: dict[str, Any] = {}
+    if not _left_out(draw, wild):
+        data["schema_version"] = _required(draw, st.just(1), wild)
+    if not _left_out(draw, wild):
+        data["framework"] = _required(draw, st.just("wenger-trayner"), wild)
+    _maybe(draw, data, "framework_version", st.sampled_from(["2023", None]), wild)
+    if not _left_out(draw, wild):
+        community: dict[str, Any] = {"name": _required(draw, st.just("Evaluators"), wild)}
+        _maybe(draw, community, "description", st.sampled_from(["A network", None]), wild)
+        data["community"] = _required(draw, st.just(community), wild)
+    keys = st.sampled_from(["immediate", "potential", "reframing"])
+    if wild:
+        keys = st.one_of(keys, st.sampled_from([" applied", "a\nb", ""]))
+    cycles = draw(st.dictionaries(keys, plan_data(wild), max_size=3))
+    _maybe(draw, data, "cycles", st.one_of(st.just(cycles), st.just(None)), wild)
+    flow = {"from": "ind-a", "to": "ind-b"}
+    flows = st.sampled_from([[flow], [{**flow, "rationale": "Because"}], [], None])
+    _maybe(draw, data, "flows", _pick(wild, flows, st.just([{"from_": "x"}])), wild)
+    _maybe(draw, data, "observations", st.lists(observation_data(wild), max_size=4), wild)
+    _maybe(draw, data, "stories", st.lists(story_data(wild), max_size=3), wild)
+    extras = st.sampled_from([{"k": "v"}, None])
+    _maybe(draw, data, "extra", _pick(wild, extras, st.just({"n": math.nan})), wild)
+    if wild and not draw(st.integers(0, 19)):
+        data["observation"] = []
+    return data
+
+
+def test_the_mirror_is_on_for_the_models_as_they_are() -> None:
+    # A field type the mirror does not know turns it off; this says so.
+    assert _mirror.enabled()
+    data = {"schema_version": 1, "framework": "wenger-trayner", "community": {"name": "C"}}
+    assert _mirror.from_data(data) == vc.Case(community=vc.Community(name="C"))
+
+
+@given(documents())
+def test_a_fuzzed_document_reads_as_the_converter_reads_it(data: dict[str, Any]) -> None:
+    data = as_parsed(data)
+    assert_same(_mirror.from_data(data), data)
+
+
+def _json_safe(value: Any) -> Any:
+    """A value as JSON carries it: dates as text, and no infinities (orjson writes null)."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+        return float(value)  # orjson writes no such integer
+    return value
+
+
+@given(documents())
+def test_fuzzed_json_bytes_read_as_the_converter_reads_them(data: dict[str, Any]) -> None:
+    raw = orjson.dumps(_json_safe(as_parsed(data)))
+    assert_same(_mirror.from_json(raw), orjson.loads(raw))
+
+
+@given(cases())
+def test_every_valid_case_takes_the_fast_path_in_every_format(case: vc.Case) -> None:
+    for fmt in ("json", "yaml", "toml"):
+        text = vc.dumps(case, fmt)
+        assert vc.loads(text, fmt) == case
+    raw = vc.dumps(case, "json").encode()
+    mirrored = _mirror.from_json(raw)
+    assert mirrored == case
+    with slow_paths():
+        assert typed(mirrored) == typed(vc.loads(raw.decode(), "json"))
+
+
+@pytest.mark.parametrize(
+    "name", ["evaluators-network.yaml", "small-network.yaml", "orienting-case.yaml"]
+)
+def test_the_examples_take_the_fast_path_and_load_the_same(name: str) -> None:
+    framework = None
+    if name.startswith("orienting"):
+        framework = vc.load_framework(EXAMPLES / "frameworks" / "orienting-2020.toml")
+    case = vc.load(EXAMPLES / name, framework=framework)
+    raw = vc.dumps(case, "json", framework=framework).encode()
+    mirrored = _mirror.from_json(raw)
+    assert mirrored == case
+    with slow_paths():
+        assert typed(vc.load(EXAMPLES / name, framework=framework)) == typed(case)
+        assert typed(vc.loads(raw.decode(), "json", framework=framework)) == typed(mirrored)
+
+
+BASE = b'{"schema_version": 1, "framework": "wenger-trayner", "community": {"name": "C"}, '
+
+
+@pytest.mark.parametrize(
+    ("tail", "why"),
+    [
+        (b'"observations": [{"indicator": "i", "date": "2026-01-01", "value": 1e400}]}', "inf"),
+        (b'"observations": [{"indicator": "i", "date": "2026-02-30", "value": 1}]}', "date"),
+        (b'"observations": [{"indicator": "i", "date": "2026-W05-1", "value": 1}]}', "week"),
+        (
+            b'"observations": [{"indicator": "i", "date": "2026-01-01", '
+            b'"value": 18446744073709551615}]}',
+            "beyond 64 bits",
+        ),
+        (b'"observations": [{"indicator": " i", "date": "2026-01-01", "value": 1}]}', "id"),
+        (b'"stories": [{"id": "s", "title": "  ", "steps": []}]}', "blank text"),
+        (b'"cycles": {"immediate ": {}}}', "cycle key"),
+        (b'"flows": [{"from_": "a", "to": "b"}]}', "python name"),
+        (b'"extra": {"k": [1]}}', "nested extra"),
+        (b'"community2": {}}', "unknown key"),
+        (b'"extra": {"k": "\\ud800"}}', "lone surrogate"),
+    ],
+)
+def test_json_the_mirror_refuses_is_left_to_the_converter(tail: bytes, why: str) -> None:
+    raw = BASE + tail
+    assert _mirror.from_json(raw) is None, why

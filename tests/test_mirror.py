@@ -277,3 +277,10 @@ BASE = b'{"schema_version": 1, "framework": "wenger-trayner", "community": {"nam
 def test_json_the_mirror_refuses_is_left_to_the_converter(tail: bytes, why: str) -> None:
     raw = BASE + tail
     assert _mirror.from_json(raw) is None, why
+
+
+@pytest.mark.parametrize("t", [set[str], list[int], dict[int, str], tuple[str, int], complex])
+def test_a_field_type_it_was_not_written_for_is_refused_not_guessed(t: Any) -> None:
+    # A model gaining such a field turns the whole path off (enabled() is False).
+    with pytest.raises(_mirror._Unknown):
+        _mirror._field(t)

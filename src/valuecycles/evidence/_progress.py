@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import operator
 from collections.abc import Iterator
 from typing import Any, Final, Literal, get_args
 
@@ -216,9 +217,13 @@ class _Acc:
 _span = functools.lru_cache(maxsize=4096)(period_span)
 
 
-def _overall(every: dict[str, _Acc], plain: dict[str, _Acc]) -> dict[str, _Acc]:
-    """Each period's overall aggregate: its plain observations if any, else all of them."""
-    return {key: plain.get(key) or acc for key, acc in every.items()}
+def _overall(plain: dict[str, _Acc], broken_down: dict[str, _Acc]) -> dict[str, _Acc]:
+    """Each period's overall aggregate: its plain observations if any, else its breakdowns."""
+    if not broken_down:
+        return plain
+    overall = dict(broken_down)
+    overall.update(plain)
+    return overall
 
 
 def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ...]:
@@ -226,20 +231,26 @@ def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ..
     for key, acc in periods.items():
         start, end = _span(key)
         assert acc.latest_date is not None
+        count, contribution = acc.count, acc.contribution
+        # period, start, end, value, date, observations, effect, contribution
         points.append(
             SeriesPoint(
-                period=key,
-                start=start,
-                end=end,
-                value=acc.value(aggregation),
-                date=acc.latest_date,
-                observations=acc.count,
-                effect=acc.count - acc.contribution,
-                contribution=acc.contribution,
+                key,
+                start,
+                end,
+                acc.value(aggregation),
+                acc.latest_date,
+                count,
+                count - contribution,
+                contribution,
             )
         )
-    points.sort(key=lambda p: (p.start, p.end, p.period))
+    points.sort(key=_IN_TIME)
     return tuple(points)
+
+
+#: Periods in date order: by first day, then last day, then key.
+_IN_TIME: Final = operator.attrgetter("start", "end", "period")
 
 
 def _fraction(latest: object, baseline: Number, goal: Number, direction: str) -> float | None:
@@ -410,12 +421,15 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
             for ref in src.indicators:
                 default_grain.setdefault(ref, grain)
 
-    # Per indicator and period: every observation, and those without dimensions.
-    periods: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
+    # Per indicator and period: the observations without dimensions, those
+    # with (breakdowns), and per dimension's value its own. Each observation
+    # is added once to the first two, as the overall value takes the plain
+    # observations of a period if it has any, else all its breakdowns.
     plain: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
+    broken_down: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     dims: dict[str, dict[str, dict[str, dict[str, _Acc]]]] = {key: {} for key in indicators}
     for obs in case.observations:
-        per = periods.get(obs.indicator)
+        per = plain.get(obs.indicator)
         if per is None:
             continue  # an indicator the case does not have: validation says so
         key = obs.period
@@ -424,17 +438,13 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
             grain = grain or default_grain.get(obs.indicator, "month")
             key = period_key(obs.date, grain)
         contribution = obs.evidence == "contribution"
+        if obs.dimensions:
+            per = broken_down[obs.indicator]
         acc = per.get(key)
         if acc is None:
             acc = per[key] = _Acc()
         acc.add(obs.date, obs.value, contribution)
-        if not obs.dimensions:
-            per = plain[obs.indicator]
-            acc = per.get(key)
-            if acc is None:
-                acc = per[key] = _Acc()
-            acc.add(obs.date, obs.value, contribution)
-        else:
+        if obs.dimensions:
             by_name = dims[obs.indicator]
             for name, value in obs.dimensions.items():
                 per_dim = by_name.setdefault(name, {}).setdefault(str(value), {})
@@ -445,7 +455,7 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
 
     order = cycle_order(fw)
     rows = [
-        _row(ind, cycle, _overall(periods[ind_id], plain[ind_id]), dims[ind_id])
+        _row(ind, cycle, _overall(plain[ind_id], broken_down[ind_id]), dims[ind_id])
         for ind_id, (cycle, ind) in indicators.items()
     ]
     positions = {ind_id: n for n, ind_id in enumerate(indicators)}

@@ -24,8 +24,8 @@ A field whose type this module does not know turns the fast path off
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import sys
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -257,14 +257,24 @@ def _mirror(cls: type) -> type:
     return mirror
 
 
-@functools.cache
-def _readers() -> tuple[msgspec.json.Decoder[Any], type, Callable[[Any], Case]] | None:
-    """The JSON decoder, the case's mirror and its builder; None if turned off."""
-    try:
-        mirror = _mirror(Case)
-    except _Unknown:
-        return None
-    return msgspec.json.Decoder(mirror), mirror, _NAMESPACE["build_Case"]
+_Readers = tuple[msgspec.json.Decoder[Any], type, Callable[[Any], Case]]
+_made: list[_Readers | None] = []
+_making = threading.Lock()
+
+
+def _readers() -> _Readers | None:
+    """The JSON decoder, the case's mirror and its builder (made once); None if unknown."""
+    if _made:
+        return _made[0]
+    with _making:  # two threads loading their first case make them once
+        if not _made:
+            try:
+                mirror = _mirror(Case)
+            except _Unknown:
+                _made.append(None)
+            else:
+                _made.append((msgspec.json.Decoder(mirror), mirror, _NAMESPACE["build_Case"]))
+    return _made[0]
 
 
 #: Whether documents take this path at all; the tests turn it off to compare paths.

@@ -284,3 +284,14 @@ def test_a_field_type_it_was_not_written_for_is_refused_not_guessed(t: Any) -> N
     # A model gaining such a field turns the whole path off (enabled() is False).
     with pytest.raises(_mirror._Unknown):
         _mirror._field(t)
+
+
+def test_a_default_made_by_a_factory_is_shared_only_when_nothing_can_change_it() -> None:
+    assert _mirror._unchangeable(vc.Verification())
+    assert not _mirror._unchangeable(vc.Community(name="C"))  # its extra is a dict
+    assert not _mirror._unchangeable({})
+    story = {"id": "s", "title": "T", "steps": []}
+    data = {"schema_version": 1, "framework": "wenger-trayner", "community": {"name": "C"}}
+    case = _mirror.from_data({**data, "stories": [story, story]})
+    assert case is not None
+    assert case.stories[0].verification == vc.Verification()

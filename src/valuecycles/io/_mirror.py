@@ -193,6 +193,27 @@ _NAMESPACE: dict[str, Any] = {
 }
 
 
+_FLAT: Final = (str, int, float, bool, _dt.date, type(None))
+
+
+def _unchangeable(value: object) -> bool:
+    """Whether a value can be shared: a frozen model holding only flat values and tuples."""
+    if isinstance(value, _FLAT):
+        return True
+    if isinstance(value, tuple):
+        return all(map(_unchangeable, value))
+    if not attrs.has(type(value)):
+        return False
+    names = [a.name for a in attrs.fields(type(value))]  # type: ignore[arg-type]
+    if not names:
+        return False
+    try:
+        setattr(value, names[0], getattr(value, names[0]))
+    except attrs.exceptions.FrozenInstanceError:
+        return all(_unchangeable(getattr(value, name)) for name in names)
+    return False
+
+
 def _mirror(cls: type) -> type:
     """The mirror Struct of a model, made once, and its builder ``build_<Name>``."""
     found = _MIRRORS.get(cls)
@@ -218,9 +239,12 @@ def _mirror(cls: type) -> type:
             fields.append((a.name, kind, a.default))
         elif a.default.factory is dict:
             fields.append((a.name, kind, {}))  # msgspec makes a new one for each
-        else:  # left out: made by the model's own factory
+        else:  # left out: made by the model's own factory, or shared if frozen
             factory = f"_factory_{name}_{a.name}"
-            _NAMESPACE[factory] = a.default.factory
+            made = a.default.factory()
+            _NAMESPACE[factory] = (
+                (lambda made=made: made) if _unchangeable(made) else a.default.factory
+            )
             fields.append((a.name, kind | msgspec.UnsetType, msgspec.UNSET))
             lines = [
                 f"if {var} is _UNSET: {var} = {factory}()",

@@ -124,3 +124,22 @@ def test_the_installed_command_with_a_framework_file() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "map-of-the-field" in result.stdout
+
+
+def test_a_framework_file_is_read_once_per_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # export loads the case with the framework, then writes it in its cycle order.
+    calls: list[object] = []
+    real = _registry.load_framework
+
+    def counting(source: object) -> object:
+        calls.append(source)
+        return real(source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_registry, "load_framework", counting)
+    out = tmp_path / "case.json"
+    args = ["export", str(CASE_FILE), "--to", "json", "-o", str(out)]
+    assert main([*args, "--framework", str(FRAMEWORK_FILE)]) == 0
+    assert calls.count(FRAMEWORK_FILE) == 1  # (it extends the built-in one, read by name)
+    assert json.loads(out.read_text(encoding="utf-8"))["framework"] == "orienting-2020"

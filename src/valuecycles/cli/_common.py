@@ -128,10 +128,17 @@ def add_framework_option(parser: argparse.ArgumentParser) -> None:
 
 
 def framework_from_args(args: argparse.Namespace) -> Framework | None:
-    """The framework that ``--framework`` names, or ``None``; registered if from a file."""
+    """The framework that ``--framework`` names, or ``None``; registered if from a file.
+
+    Resolved once per command: the result is kept on ``args``, so a command
+    that asks twice (to load the case, then to write it) reads a file once.
+    """
     value = getattr(args, "framework", None)
     if not value:
         return None
+    kept = getattr(args, "_framework_resolved", None)
+    if kept is not None and kept[0] == value:
+        return kept[1]  # type: ignore[no-any-return]
     from valuecycles.framework._registry import (
         FRAMEWORK_SUFFIXES,
         UnknownFrameworkError,
@@ -148,6 +155,7 @@ def framework_from_args(args: argparse.Namespace) -> Framework | None:
         raise CommandError(str(exc)) from None
     if is_file:
         register_framework(framework, replace=True)
+    args._framework_resolved = (value, framework)
     return framework
 
 

@@ -1,8 +1,9 @@
-"""Inputs at the edges: Python data with tuples, near-miss dates and periods."""
+"""Inputs at the edges: Python data with tuples, near-miss dates and periods, odd paths."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,16 @@ def test_only_calendar_dates(text: str) -> None:
 def test_periods_are_exact(period: str) -> None:
     with pytest.raises(ValueError, match="period"):
         vc.Observation(indicator="x", date=dt.date(2026, 1, 1), value=1, period=period)
+
+
+def test_a_missing_file_and_a_folder_have_their_own_codes(tmp_path: Path) -> None:
+    with pytest.raises(vc.ValidationError) as missing:
+        vc.load(tmp_path / "nowhere.yaml")
+    assert [p.code for p in missing.value.errors] == ["file-not-found"]
+    folder = tmp_path / "case.yaml"
+    folder.mkdir()
+    with pytest.raises(vc.ValidationError) as caught:
+        vc.load(folder)
+    assert [(p.code, p.message) for p in caught.value.errors] == [
+        ("unreadable", f"{folder} is a folder, not a file")
+    ]

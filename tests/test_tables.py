@@ -307,4 +307,4 @@ def test_cli_import_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["import", str(golden_path("yaml")), str(tmp_path / "none.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
     assert main(["import", str(golden_path("yaml")), str(tmp_path)]) == 1
-    assert f"{tmp_path} is a folder, not a file [file-not-found]" in capsys.readouterr().err
+    assert f"{tmp_path} is a folder, not a file [unreadable]" in capsys.readouterr().err

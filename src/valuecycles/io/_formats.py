@@ -140,7 +140,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         ) from None
     except IsADirectoryError:
         raise ValidationError(
-            [Problem("$", "file-not-found", f"{name} is a folder, not a file")], source=name
+            [Problem("$", "unreadable", f"{name} is a folder, not a file")], source=name
         ) from None
     except OSError as exc:
         raise ValidationError(

@@ -295,3 +295,34 @@ def test_a_default_made_by_a_factory_is_shared_only_when_nothing_can_change_it()
     case = _mirror.from_data({**data, "stories": [story, story]})
     assert case is not None
     assert case.stories[0].verification == vc.Verification()
+
+
+JSONISH = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=8),
+        st.dates(),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(JSONISH)
+def test_anything_at_all_gives_a_case_or_none_never_an_exception(data: Any) -> None:
+    made = _mirror.from_data(data)
+    if isinstance(data, dict):
+        assert_same(made, data)
+    else:
+        assert made is None
+
+
+@given(st.binary(max_size=64) | st.builds(lambda d: orjson.dumps(_json_safe(d)), JSONISH))
+def test_any_bytes_give_a_case_or_none_never_an_exception(raw: bytes) -> None:
+    case = _mirror.from_json(raw)
+    assert case is None or isinstance(case, vc.Case)

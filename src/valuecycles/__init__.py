@@ -51,6 +51,7 @@ from valuecycles.graph import (
 from valuecycles.io._document import dump, dumps, load, loads
 from valuecycles.io._schema import case_schema, framework_schema
 from valuecycles.io._tables import ImportReport, export_tables, import_observations
+from valuecycles.io._workbook import export_workbook
 from valuecycles.model import (
     Aspiration,
     Case,
@@ -130,6 +131,7 @@ __all__ = [
     "dump",
     "dumps",
     "export_tables",
+    "export_workbook",
     "framework_schema",
     "guided_walk",
     "import_observations",

@@ -30,6 +30,7 @@ EXAMPLES = """\
 examples:
   valuecycles export examples/evaluators-network.yaml --to json
   valuecycles export examples/evaluators-network.yaml --to csv -o tables/
+  valuecycles export examples/evaluators-network.yaml --to xlsx -o network.xlsx
   valuecycles export examples/evaluators-network.yaml --to kumu -o map.json
 """
 
@@ -55,7 +56,8 @@ def add_parser(sub: Any) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="where to write (a folder for csv); standard output by default",
+        help="where to write (a folder for csv, an .xlsx file for xlsx); standard output "
+        "by default",
     )
     add_framework_option(parser)
     parser.set_defaults(run=run)
@@ -64,9 +66,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     exporter = EXPORTS[args.to]
     if exporter.needs_output and not args.output:
-        raise CommandError(
-            f"--to {args.to} writes several files: give a folder with -o DIR", EXIT_USAGE
-        )
+        raise CommandError(f"--to {args.to} {exporter.output_hint}", EXIT_USAGE)
     case = load_case(args.case, args)
     exporter.write(case, args.output, args)
     return EXIT_OK

@@ -1,12 +1,13 @@
-"""The document formats for ``valuecycles export``: json, yaml, toml, csv."""
+"""The document formats for ``valuecycles export``: json, yaml, toml, csv, xlsx."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from valuecycles.cli._common import CommandError, framework_from_args
+from valuecycles.cli._common import EXIT_USAGE, CommandError, framework_from_args
 from valuecycles.cli._exporters import Exporter
 from valuecycles.model._case import Case
 
@@ -44,6 +45,29 @@ def _csv(case: Case, output: str | None, args: argparse.Namespace) -> None:
         sys.stderr.write(f"wrote {path}\n")
 
 
+def _xlsx(case: Case, output: str | None, args: argparse.Namespace) -> None:
+    from valuecycles.io._workbook import export_workbook
+
+    assert output is not None  # needs_output: the command checks it
+    if Path(output).is_dir():
+        raise CommandError(f"{output} is a folder: give a file with -o FILE.xlsx")
+    if Path(output).suffix.lower() != ".xlsx":
+        raise CommandError(
+            f"{output} does not end in .xlsx, which spreadsheets need to open it: "
+            "give a file with -o FILE.xlsx",
+            EXIT_USAGE,
+        )
+    try:
+        path = export_workbook(case, output)
+    except ImportError as exc:  # the spreadsheets extra is missing
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a text longer than a cell holds
+        raise CommandError(str(exc)) from None
+    sys.stderr.write(f"wrote {path}\n")
+
+
 DOCUMENT_EXPORTS: dict[str, Exporter] = {
     "json": Exporter(help="the case as a JSON document", write=_document("json")),
     "yaml": Exporter(help="the case as a YAML document", write=_document("yaml")),
@@ -53,5 +77,12 @@ DOCUMENT_EXPORTS: dict[str, Exporter] = {
         "for a spreadsheet (give a folder with -o DIR)",
         write=_csv,
         needs_output=True,
+    ),
+    "xlsx": Exporter(
+        help="the same tables as one XLSX workbook, a sheet each, with typed cells "
+        "(give a file with -o FILE.xlsx; needs the spreadsheets extra)",
+        write=_xlsx,
+        needs_output=True,
+        output_hint="writes a workbook: give a file with -o FILE.xlsx",
     ),
 }

@@ -18,9 +18,11 @@ class Exporter:
 
     ``write(case, output, args)`` writes to ``output`` (a path, atomically)
     or, when it is ``None``, to standard output. ``needs_output`` is true
-    for formats that write several files into a folder.
+    for formats that cannot go to standard output: several files into a
+    folder, or a binary file; ``output_hint`` says what to give instead.
     """
 
     help: str
     write: Callable[[Case, str | None, argparse.Namespace], None]
     needs_output: bool = False
+    output_hint: str = "writes several files: give a folder with -o DIR"

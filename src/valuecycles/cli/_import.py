@@ -1,4 +1,4 @@
-"""``valuecycles import``: add the rows of an observations table to a case file."""
+"""``valuecycles import``: add the rows of an observations table (CSV or XLSX) to a case file."""
 
 from __future__ import annotations
 
@@ -25,29 +25,35 @@ _SHOWN = 10
 EXAMPLES = """\
 examples:
   valuecycles import case.yaml observations.csv
+  valuecycles import case.yaml observations.xlsx
   valuecycles import case.yaml export.csv -o case-2026.yaml
   valuecycles export case.yaml --to csv -o tables/   the columns to fill in
+  valuecycles export case.yaml --to xlsx -o case.xlsx
 
 The table has a header row with at least indicator, date and value (and, as
 valuecycles export writes them, id, period, source, evidence, note, dim.NAME,
-extra.KEY); cells are separated by ',' or ';'. The case file keeps its
-comments and layout; the new observations are added at the end.
+extra.KEY). A CSV file has its cells separated by ',' or ';'. A file ending
+in .xlsx is read as a workbook: its sheet named 'observations', else its first
+sheet (this needs: pip install 'valuecycles[spreadsheets]'). The case file
+keeps its comments and layout; the new observations are added at the end.
 """
 
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
         "import",
-        help="add the observations of a CSV table to a case",
-        description="Add the rows of an observations table (CSV, UTF-8, ',' or ';') to a "
-        "case and write the case back, keeping its comments and layout. A row identical "
-        "to an observation already there is skipped. When any row has a problem, every "
-        "problem is listed with its row number and nothing is written.",
+        help="add the observations of a CSV or XLSX table to a case",
+        description="Add the rows of an observations table (CSV, UTF-8, ',' or ';'; or an "
+        ".xlsx workbook) to a case and write the case back, keeping its comments and "
+        "layout. A row identical to an observation already there is skipped. When any row "
+        "has a problem, every problem is listed with its row number and nothing is written.",
         epilog=EXAMPLES,
         formatter_class=HelpFormatter,
     )
     parser.add_argument("case", metavar="CASE", help="the case file")
-    parser.add_argument("table", metavar="TABLE", help="the observations table (CSV)")
+    parser.add_argument(
+        "table", metavar="TABLE", help="the observations table (CSV, or an .xlsx workbook)"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -75,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
             f"{args.table}: no rows were imported; {args.case} is unchanged",
             problems=exc.errors,
         ) from None
+    except ImportError as exc:  # an .xlsx file without the spreadsheets extra
+        raise CommandError(f"{args.table}: {exc}") from None
     output = args.output or args.case
     added = new_case.observations[len(case.observations) :]
     try:

@@ -1,13 +1,18 @@
-"""Tables for spreadsheet users: a case as CSV files, and observations read back from CSV.
+"""Tables for spreadsheet users: a case as CSV files, and observations read back from a table.
 
 ``export_tables`` writes ``indicators.csv``, ``data_sources.csv``,
 ``observations.csv`` and ``story_steps.csv``, each with one header row. Lists
 are joined with ``;``, ``extra`` fields become ``extra.KEY`` columns and an
 observation's dimensions ``dim.NAME`` columns; an empty cell means the field
-is absent. ``import_observations`` reads an observations table (UTF-8 with or
-without a byte-order mark, ``,`` or ``;`` between cells) into a case: every
-bad row is reported with its row number and column, and no row is taken when
-any is bad; a row identical to an observation already there is skipped.
+is absent. :func:`tables` builds those columns and rows, for the CSV files
+here and for the XLSX workbook of ``_workbook``.
+
+``import_observations`` reads an observations table into a case: CSV (UTF-8
+with or without a byte-order mark, ``,`` or ``;`` between cells) or an
+``.xlsx`` workbook (read in ``_workbook``). Both readers give rows as
+``(row number, cells)`` to the same checks: every bad row is reported with its
+row number and column, and no row is taken when any is bad; a row identical
+to an observation already there is skipped.
 """
 
 from __future__ import annotations
@@ -35,10 +40,13 @@ __all__ = [
     "INDICATOR_COLUMNS",
     "OBSERVATION_COLUMNS",
     "STEP_COLUMNS",
+    "BadCell",
     "ImportReport",
     "export_tables",
     "import_observations",
+    "is_workbook",
     "read_observations",
+    "tables",
 ]
 
 INDICATOR_COLUMNS: Final = (
@@ -107,8 +115,13 @@ def _extra_columns(rows: Iterable[dict[str, Any]], prefix: str) -> list[str]:
     return sorted(keys)
 
 
-def _table(columns: Sequence[str], rows: list[dict[str, Any]], prefixes: Sequence[str]) -> str:
-    header = [*columns, *(c for p in prefixes for c in _extra_columns(rows, p))]
+def _header(
+    columns: Sequence[str], rows: list[dict[str, Any]], prefixes: Sequence[str]
+) -> list[str]:
+    return [*columns, *(c for p in prefixes for c in _extra_columns(rows, p))]
+
+
+def _csv_text(header: Sequence[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -185,6 +198,28 @@ def _step_rows(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+def tables(case: Case) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    """Each table's name, header and rows, for the CSV files and the workbook alike.
+
+    The names are ``indicators``, ``data_sources``, ``observations`` and
+    ``story_steps``, in that order. A row maps column names to values as the
+    model holds them (``None`` for absent, dates, numbers, lists); the header
+    is the table's own columns, then its ``dim.NAME`` and ``extra.KEY``
+    columns, sorted.
+    """
+    observations = [observation_row(o) for o in case.observations]
+    indicators, sources, steps = _indicator_rows(case), _source_rows(case), _step_rows(case)
+    return {
+        "indicators": (_header(INDICATOR_COLUMNS, indicators, ["extra."]), indicators),
+        "data_sources": (_header(DATA_SOURCE_COLUMNS, sources, ["extra."]), sources),
+        "observations": (
+            _header(OBSERVATION_COLUMNS, observations, ["dim.", "extra."]),
+            observations,
+        ),
+        "story_steps": (_header(STEP_COLUMNS, steps, ["extra."]), steps),
+    }
+
+
 def export_tables(case: Case, folder: str | os.PathLike[str]) -> list[Path]:
     """Write a case's indicators, data sources, observations and story steps as CSV files.
 
@@ -201,20 +236,10 @@ def export_tables(case: Case, folder: str | os.PathLike[str]) -> list[Path]:
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "indicators.csv": _table(INDICATOR_COLUMNS, _indicator_rows(case), ["extra."]),
-        "data_sources.csv": _table(DATA_SOURCE_COLUMNS, _source_rows(case), ["extra."]),
-        "observations.csv": _table(
-            OBSERVATION_COLUMNS,
-            [observation_row(o) for o in case.observations],
-            ["dim.", "extra."],
-        ),
-        "story_steps.csv": _table(STEP_COLUMNS, _step_rows(case), ["extra."]),
-    }
     written = []
-    for name, text in tables.items():
-        path = target / name
-        atomic_write(path, text.encode("utf-8"))
+    for name, (header, rows) in tables(case).items():
+        path = target / f"{name}.csv"
+        atomic_write(path, _csv_text(header, rows).encode("utf-8"))
         written.append(path)
     return written
 
@@ -287,10 +312,38 @@ def _problem(row: int, column: str, code: str, message: str) -> Problem:
     )
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+@attrs.frozen
+class BadCell:
+    """A cell that cannot be read as text (a date with a time of day, a spreadsheet error).
+
+    ``text`` is what the cell shows; ``code`` and ``reason`` make the problem
+    reported at the cell's row and column, like a bad value in a CSV file.
+    """
+
+    text: str
+    code: str
+    reason: str
+
+
+#: One row of a table: its row number (the header is row 1) and its cells.
+Row = tuple[int, Sequence[str | BadCell]]
+
+
+def is_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether a table is read as an XLSX workbook: its name ends in ``.xlsx``, in any case."""
+    return Path(path).suffix.lower() == ".xlsx"
+
+
+def _csv_rows(text: str, name: str) -> Iterator[Row]:
+    """The rows of CSV text; text that is not valid CSV raises a ``syntax`` problem."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    for cells in reader:
-        yield reader.line_num, cells
+    try:
+        for cells in reader:
+            yield reader.line_num, cells
+    except csv.Error as exc:
+        raise ValidationError(
+            [Problem("$", "syntax", f"not valid CSV: {exc}")], source=name
+        ) from None
 
 
 def read_observations(
@@ -298,25 +351,41 @@ def read_observations(
 ) -> tuple[list[tuple[int, Observation]], list[Problem]]:
     """Read an observations table: each good row's number and observation, and every problem.
 
-    A quantitative indicator's value must be a number (``52`` is read as an
-    integer, ``52.5`` as a float); a qualitative one's is kept as text.
+    The table is CSV, or an XLSX workbook when its name ends in ``.xlsx`` (the
+    sheet named ``observations``, else the first). A quantitative indicator's
+    value must be a number (``52`` is read as an integer, ``52.5`` as a
+    float); a qualitative one's is kept as text.
     """
     name = os.fspath(path)
-    text = decode_text(read_bytes(path), name, hint="save it from the spreadsheet as 'CSV UTF-8'")
+    rows: Iterable[Row]
+    if is_workbook(path):
+        from valuecycles.io._workbook import read_sheet
+
+        rows = read_sheet(path)
+    else:
+        hint = "save it from the spreadsheet as 'CSV UTF-8', or as a workbook named .xlsx"
+        rows = _csv_rows(decode_text(read_bytes(path), name, hint=hint), name)
+    return _read_rows(rows, case, name)
+
+
+def _text(cell: str | BadCell) -> str:
+    return cell.text if isinstance(cell, BadCell) else cell
+
+
+def _read_rows(
+    rows: Iterable[Row], case: Case, name: str
+) -> tuple[list[tuple[int, Observation]], list[Problem]]:
+    """Check a table's header and rows, whichever format they were read from."""
     kinds = {ind.id: ind.kind for _, ind in case.indicators()}
     problems: list[Problem] = []
-    rows = _rows(text)
+    found = iter(rows)
     try:
-        _, header = next(rows)
+        _, first = next(found)
     except StopIteration:
         raise ValidationError(
             [Problem("$", "empty", f"{name} is empty: it needs a header row")], source=name
         ) from None
-    except csv.Error as exc:
-        raise ValidationError(
-            [Problem("$", "syntax", f"not valid CSV: {exc}")], source=name
-        ) from None
-    header = [h.strip() for h in header]
+    header = [_text(h).strip() for h in first]
     known = set(OBSERVATION_COLUMNS)
     for i, column in enumerate(header):
         if column not in known and not column.startswith(("dim.", "extra.")):
@@ -349,21 +418,21 @@ def read_observations(
         raise ValidationError(problems, source=name)
     good: list[tuple[int, Observation]] = []
     try:
-        for row, cells in rows:
-            if not any(c.strip() for c in cells):
-                continue  # a blank line
+        for row, cells in found:
+            if not any(_text(c).strip() for c in cells):
+                continue  # a blank line, or an empty row of a sheet
             made = _observation(row, header, cells, kinds, problems)
             if made is not None:
                 good.append((row, made))
-    except csv.Error as exc:
-        problems.append(Problem("$", "syntax", f"not valid CSV: {exc}"))
+    except ValidationError as exc:  # the file breaks off (a quote left open in a CSV file)
+        problems.extend(exc.errors)
     return good, problems
 
 
 def _observation(
     row: int,
     header: list[str],
-    cells: list[str],
+    cells: Sequence[str | BadCell],
     kinds: Mapping[str, str],
     problems: list[Problem],
 ) -> Observation | None:
@@ -378,6 +447,9 @@ def _observation(
     extra: dict[str, Any] = {}
     before = len(problems)
     for column, cell in values.items():
+        if isinstance(cell, BadCell):
+            problems.append(_problem(row, column, cell.code, cell.reason))
+            continue
         if cell == "":
             continue
         if column.startswith("dim."):
@@ -453,7 +525,7 @@ def import_observations(
     *,
     framework: Framework | None = None,
 ) -> tuple[Case, ImportReport]:
-    """Add the rows of an observations CSV file to a case.
+    """Add the rows of an observations table, CSV or XLSX, to a case.
 
     Returns the new case and an :class:`ImportReport`. A row identical to an
     observation already in the case (or to an earlier row) is skipped and
@@ -461,6 +533,11 @@ def import_observations(
     indicator, source and id); when any row has a problem,
     :class:`~valuecycles.ValidationError` lists every problem with its row
     number and column, and nothing is added.
+
+    A file whose name ends in ``.xlsx`` (in any case) is read as a workbook:
+    its sheet named ``observations``, else its first, with the same checks
+    (this needs openpyxl, the ``spreadsheets`` extra; without it
+    :class:`ImportError` says so). Any other file is read as CSV.
 
     >>> import pathlib, tempfile, valuecycles as vc
     >>> case = vc.load("examples/evaluators-network.yaml")

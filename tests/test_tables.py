@@ -105,6 +105,27 @@ def test_observations_survive_the_table(case: vc.Case) -> None:
     assert len(report.added) + len(report.skipped) == len(case.observations)
 
 
+def test_a_carriage_return_in_a_text_stays_inside_its_cell(tmp_path: Path) -> None:
+    # csv before Python 3.12 leaves a cell with a bare "\r" unquoted, and a
+    # reader ends the row there.
+    source = vc.DataSource(id="log", name="Forum\rlog", owner="\r", indicators=["rt"])
+    ind = vc.Indicator(id="rt", name="Hours\r\nto answer")
+    case = vc.Case(
+        community=vc.Community(name="C"),
+        cycles={"immediate": vc.CyclePlan(indicators=[ind], data=[source])},
+    ).with_observations(
+        vc.Observation(indicator="rt", date=dt.date(2026, 1, 5), value=3, note="a\rb")
+    )
+    vc.export_tables(case, tmp_path)
+    with (tmp_path / "data_sources.csv").open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle))[1][:6] == ["log", "immediate", "Forum\rlog", "", "", "\r"]
+    with (tmp_path / "indicators.csv").open(newline="", encoding="utf-8") as handle:
+        assert list(csv.reader(handle))[1][2] == "Hours\r\nto answer"
+    empty = vc.Case(community=case.community, cycles=case.cycles)
+    new, _ = vc.import_observations(empty, tmp_path / "observations.csv")
+    assert new.observations == case.observations
+
+
 def _lossy(obs: vc.Observation) -> bool:
     """What a table cannot carry exactly: an empty text (an empty cell is absent), and
     ``extra`` values, which come back as numbers or true/false wherever they read as one.

@@ -124,9 +124,12 @@ def _header(
 def _csv_text(header: Sequence[str], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in header])
+    # Python before 3.12 quotes a cell with a line feed but not one with a bare
+    # carriage return, which a reader then takes for the end of the row: a
+    # row holding one has every cell quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for cells in ([str(c) for c in header], *([_cell(row.get(c)) for c in header] for row in rows)):
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ that it never gives a case for a document the converter refuses.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 from pathlib import Path
@@ -35,6 +36,7 @@ from test_fast_load import (
 )
 from valuecycles.io import _mirror
 from valuecycles.io._convert import structure
+from valuecycles.io._document import case_from_data
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -353,3 +355,38 @@ def test_json_edge_cases_agree_with_orjson(raw: bytes) -> None:
         return
     assert case is not None  # each of these documents is good
     assert_same(case, data)
+
+
+@given(documents())
+def test_reading_plain_data_never_changes_it(data: dict[str, Any]) -> None:
+    # A document with problems is patched on the converter's path (salvage) to
+    # find the whole-case problems too; only copies of its containers are edited.
+    before = copy.deepcopy(data)
+    try:
+        case_from_data(data)
+    except vc.ValidationError:
+        pass
+    assert data == before
+
+
+def test_a_container_shared_by_two_items_is_patched_for_one_only() -> None:
+    good = {"indicator": "ind-a", "date": "2026-01-01", "value": 3}
+    bad = {"indicator": "ind-a", "date": "2026-02-30", "value": 3, "note": 5}
+    data = {
+        "schema_version": 1,
+        "framework": "wenger-trayner",
+        "community": {"name": "C"},
+        "cycles": {"immediate": {"indicators": [{"id": "ind-a", "name": "A"}]}},
+        "observations": [bad, good, bad, {**good, "indicator": "nope"}],
+    }
+    before = copy.deepcopy(data)
+    with pytest.raises(vc.ValidationError) as caught:
+        case_from_data(data)
+    assert data == before
+    assert [(p.path, p.code) for p in caught.value.errors] == [
+        ("$.observations[0].date", "invalid-date"),
+        ("$.observations[0].note", "wrong-type"),
+        ("$.observations[2].date", "invalid-date"),
+        ("$.observations[2].note", "wrong-type"),
+        ("$.observations[3].indicator", "unknown-reference"),
+    ]

@@ -190,8 +190,8 @@ def _structured_case(
         salvaged = salvage(data, structural)
         if salvaged is None:
             raise ValidationError(_with_positions(structural, where), source=source) from None
-        fixed, broken, back = salvaged
-        report = validate(structure(fixed, Case), framework, _broken_ids=broken)
+        readable, broken, back = salvaged
+        report = validate(readable, framework, _broken_ids=broken)
         semantic = [attrs.evolve(p, path=back(p.path)) for p in report.errors]
         raise ValidationError(
             _with_positions(ordered([*structural, *semantic]), where),

@@ -14,12 +14,14 @@ import datetime as _dt
 import re
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, get_args, get_origin
 
 import attrs
 
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.io._convert import RENAMES, structure
+from valuecycles.io._mirror import from_data
 from valuecycles.model._case import Case
 
 __all__ = ["PLACEHOLDER", "ordered", "salvage"]
@@ -106,17 +108,34 @@ _BROKEN = "\x00broken"
 PLACEHOLDER = _BROKEN
 
 
-def _thaw(value: Any) -> Any:
-    """A deep copy in which every list-like (lists and tuples) is a list we may edit."""
-    if isinstance(value, dict):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_thaw(v) for v in value]
-    return value
+def _own(data: Any, path: str, copied: set[int]) -> None:
+    """Make each container on the way to ``path`` a copy of our own, to edit.
+
+    Only these are copied (a list as a list, even if it was a tuple): the
+    rest of the document is shared with the caller's data and never changed.
+    ``copied`` holds the ids of the copies made so far.
+    """
+    node = data
+    for step in _steps(path)[:-1]:
+        try:
+            child = node[step]
+        except (KeyError, IndexError, TypeError):
+            return
+        if id(child) not in copied:
+            if isinstance(child, dict):
+                child = dict(child)
+            elif isinstance(child, list | tuple):
+                child = list(child)
+            else:
+                return
+            copied.add(id(child))
+            node[step] = child
+        node = child
 
 
-def _patch(data: Any, problem: Problem) -> None:
+def _patch(data: Any, problem: Problem, copied: set[int]) -> None:
     """Take one bad value out of ``data``: delete it, or put a placeholder in its place."""
+    _own(data, problem.path, copied)
     parent, key = _locate(data, problem.path)
     t, required = _type_at(problem.path)
     if parent is None:
@@ -137,22 +156,31 @@ def _patch(data: Any, problem: Problem) -> None:
         parent[key] = value
 
 
-def salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str], Any] | None:
-    """Make a structurally valid copy of ``data`` for the whole-case checks.
+def _structured(data: dict[str, Any]) -> Case:
+    """The case in patched data: through msgspec when it takes it, else the converter."""
+    case = from_data(data)
+    return case if case is not None else structure(data, Case)
+
+
+def salvage(
+    data: dict[str, Any], problems: list[Problem]
+) -> tuple[Case, set[str], Callable[[str], str]] | None:
+    """Make a structurally valid case of what can be read of ``data``, for the whole-case checks.
 
     First each offending value is taken out (an unknown key deleted, a bad
     optional value removed, a bad id in a list replaced by a marker); what
-    still fails takes its whole list item (or cycle) out. Returns the copy,
-    the ids of the elements taken out (references to them are not reported
-    again), and a function that maps a path in the copy back to the
-    document; ``None`` when the document cannot be salvaged.
+    still fails takes its whole list item (or cycle) out. ``data`` itself is
+    not changed: the containers on the way to each change are copied.
+    Returns the case, the ids of the elements taken out (references to them
+    are not reported again), and a function that maps a path in the case
+    back to the document; ``None`` when the document cannot be salvaged.
     """
-    data = _thaw(data)
+    data = dict(data)
+    copied = {id(data)}
     for p in problems:
-        _patch(data, p)
+        _patch(data, p, copied)
     try:
-        structure(data, Case)
-        return data, {_BROKEN}, lambda path: path
+        return _structured(data), {_BROKEN}, lambda path: path
     except ValidationError as exc:
         remaining = exc.errors
     removed: dict[str, list[int]] = {}
@@ -164,6 +192,7 @@ def salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str
             return None
         targets.add(target)
     for path in sorted(targets, key=lambda t: (t.count("["), t), reverse=True):
+        _own(data, path, copied)
         parent, key = _locate(data, path)
         if parent is None:
             continue
@@ -174,12 +203,12 @@ def salvage(data: dict[str, Any], problems: list[Problem]) -> tuple[Any, set[str
         if isinstance(key, int):
             removed.setdefault(path[: path.rfind("[")], []).append(key)
     try:
-        structure(data, Case)
+        case = _structured(data)
     except ValidationError:
         return None
     for indices in removed.values():
         indices.sort()
-    return data, broken, lambda path: _renumber(path, removed)
+    return case, broken, lambda path: _renumber(path, removed)
 
 
 def _renumber(path: str, removed: dict[str, list[int]]) -> str:
@@ -213,8 +242,8 @@ def _salvage_path(path: str) -> str | None:
 _TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]")
 
 
-def _locate(data: Any, path: str) -> tuple[Any, Any]:
-    """The container holding the value at ``path`` and its key there; ``(None, None)``."""
+def _steps(path: str) -> list[str | int]:
+    """The keys and indices of a document path, in order."""
     steps: list[str | int] = []
     for name, index, quoted in _TOKEN.findall(path[1:]):
         if name:
@@ -223,6 +252,12 @@ def _locate(data: Any, path: str) -> tuple[Any, Any]:
             steps.append(int(index))
         else:
             steps.append(quoted[1:-1])
+    return steps
+
+
+def _locate(data: Any, path: str) -> tuple[Any, Any]:
+    """The container holding the value at ``path`` and its key there; ``(None, None)``."""
+    steps = _steps(path)
     node = data
     for step in steps[:-1]:
         try:

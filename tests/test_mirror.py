@@ -10,6 +10,7 @@ that it never gives a case for a document the converter refuses.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import math
@@ -362,10 +363,8 @@ def test_reading_plain_data_never_changes_it(data: dict[str, Any]) -> None:
     # A document with problems is patched on the converter's path (salvage) to
     # find the whole-case problems too; only copies of its containers are edited.
     before = copy.deepcopy(data)
-    try:
+    with contextlib.suppress(vc.ValidationError):
         case_from_data(data)
-    except vc.ValidationError:
-        pass
     assert data == before
 
 

@@ -50,6 +50,7 @@ from valuecycles.io._formats import atomic_write  # noqa: E402
 FIGURES: tuple[str, ...] = (
     "load-json",
     "load-yaml",
+    "load-json-problems",
     "dump-json",
     "build-graph",
     "gaps",
@@ -172,11 +173,42 @@ class Size:
         self.yaml_path.write_text(yaml.safe_dump(self.doc, sort_keys=False), encoding="utf-8")
         self.yaml_text = self.yaml_path.read_text(encoding="utf-8")
         self.case = vc.load(self.json_path)
+        self.bad_path = folder / f"bad-{observations}.json"
+        self.bad_path.write_bytes(
+            orjson.dumps(_with_problems(self.doc), option=orjson.OPT_INDENT_2)
+        )
+        self.bad_bytes = self.bad_path.read_bytes()
         self.dump_path = folder / f"dumped-{observations}.json"
         self.plain_path = folder / f"plain-{observations}.json"
 
     def load(self) -> vc.Case:
         return vc.load(self.json_path)
+
+    def release(self) -> None:
+        """Let go of the case and its data in memory; the files stay for later figures."""
+        del self.doc, self.json_bytes, self.yaml_text, self.case, self.bad_bytes
+        gc.collect()
+
+
+def _with_problems(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with two mistakes: a misspelt key midway, a wrong kind of value last."""
+    observations = list(doc["observations"])
+    middle = len(observations) // 2
+    observations[middle] = {**observations[middle], "indicatr": observations[middle]["indicator"]}
+    last = observations[-1]
+    wrong = 3 if isinstance(last["value"], str) else "not a number"
+    observations[-1] = {**last, "value": wrong}
+    return {**doc, "observations": observations}
+
+
+def _load_refused(path: Path) -> None:
+    try:
+        vc.load(path)
+    except vc.ValidationError as exc:
+        if len(exc.errors) != 2:
+            raise AssertionError(f"expected two problems, got {exc.errors}") from None
+        return
+    raise AssertionError(f"{path} loaded without its two problems")
 
 
 # --- the figures -------------------------------------------------------------
@@ -206,6 +238,21 @@ def load_yaml(size: Size, repeat: int) -> dict[str, Any]:
             repeat,
         ),
         note="no target: reported for information",
+    )
+
+
+def load_json_problems(size: Size, repeat: int) -> dict[str, Any]:
+    return figure(
+        "load-json-problems",
+        size=size.label,
+        subject="valuecycles.load of the JSON file with two mistakes, until it reports both",
+        baseline="orjson.loads of the same bytes",
+        target=None,
+        measure=lambda: timings(
+            lambda: _load_refused(size.bad_path), lambda: orjson.loads(size.bad_bytes), repeat
+        ),
+        note="no target: reported for information (a document with problems takes "
+        "the converter's path, which reports every problem)",
     )
 
 
@@ -439,22 +486,27 @@ def run(quick: bool, repeat: int, progress: Callable[[str], None]) -> dict[str, 
     with tempfile.TemporaryDirectory(prefix="valuecycles-bench-") as tmp:
         folder = Path(tmp)
         sizes: list[Size] = []
-        for observations, stories in chosen:
-            progress(f"generating {observations} observations, {stories} stories")
-            sizes.append(Size(folder, observations, stories))
-        # The harness's own data is not the library's to collect.
-        gc.collect()
-        gc.freeze()
         timed: list[dict[str, Any]] = []
-        for size in sizes:
+        for observations, stories in chosen:
+            # One size at a time: the harness holds only the case being timed,
+            # so a figure at one size does not depend on the sizes around it.
+            progress(f"generating {observations} observations, {stories} stories")
+            size = Size(folder, observations, stories)
+            sizes.append(size)
+            # The harness's own data is not the library's to collect.
+            gc.collect()
+            gc.freeze()
             progress(f"timing at {size.label}")
             timed.append(load_json(size, repeat))
             timed.append(load_yaml(size, repeat))
+            timed.append(load_json_problems(size, repeat))
             timed.append(dump_json(size, repeat))
             timed.append(build_graph(size, repeat))
             timed.append(gaps(size, repeat))
             timed.append(evidence("matrix", size, repeat))
             timed.append(evidence("progress", size, repeat))
+            gc.unfreeze()
+            size.release()
         figures.extend(timed)
         progress("chains on the dense case")
         figures.append(chains_dense(folder, sizes[-1], repeat))
@@ -464,7 +516,6 @@ def run(quick: bool, repeat: int, progress: Callable[[str], None]) -> dict[str, 
             figures.append(growth(timed, name, sizes))
         for name in ("gaps", "matrix", "progress"):
             figures.append(growth(timed, name, sizes))
-        gc.unfreeze()
     return {
         "valuecycles": vc.__version__,
         "python": platform.python_version(),

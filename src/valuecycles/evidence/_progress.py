@@ -10,6 +10,7 @@ from typing import Any, Final, Literal, get_args
 
 import attrs
 
+from valuecycles._frozen import maker
 from valuecycles.evidence._common import cycle_order, framework_or_none
 from valuecycles.evidence._periods import (
     Granularity,
@@ -36,7 +37,7 @@ Status = Literal[
 STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class SeriesPoint:
     """One period of an indicator's series: its aggregated value and what is behind it.
 
@@ -75,7 +76,7 @@ def _measure_dict(m: Measure | None) -> dict[str, Any] | None:
     return {"value": m.value, "date": None if m.date is None else m.date.isoformat()}
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class IndicatorProgress:
     """One indicator's series and how far it has come (see :func:`progress`).
 
@@ -178,6 +179,11 @@ class Progress:
         return {"indicators": [row.to_dict() for row in self.indicators]}
 
 
+#: Points and rows are made by the thousand from values known to be right.
+_point = maker(SeriesPoint)
+_indicator_row = maker(IndicatorProgress)
+
+
 class _Acc:
     """The running aggregate of one period (mutable, private, one pass)."""
 
@@ -234,7 +240,7 @@ def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ..
         count, contribution = acc.count, acc.contribution
         # period, start, end, value, date, observations, effect, contribution
         points.append(
-            SeriesPoint(
+            _point(
                 key,
                 start,
                 end,
@@ -316,27 +322,27 @@ def _row(
     milestone_fraction = None
     if milestone is not None and ind.baseline is not None:
         milestone_fraction = _fraction(latest, ind.baseline.value, milestone.value, ind.direction)
-    return IndicatorProgress(
-        indicator=ind.id,
-        name=ind.name,
-        cycle=cycle,
-        kind=ind.kind,
-        unit=ind.unit,
-        direction=ind.direction,
-        aggregation=agg,
-        baseline=ind.baseline,
-        target=ind.target,
-        series=series,
-        dimensions={
+    return _indicator_row(
+        ind.id,
+        ind.name,
+        cycle,
+        ind.kind,
+        ind.unit,
+        ind.direction,
+        agg,
+        ind.baseline,
+        ind.target,
+        series,
+        {
             name: {value: _series(per, agg) for value, per in sorted(values.items())}
             for name, values in sorted(dims.items())
         },
-        latest=latest,
-        change=change,
-        progress=fraction,
-        status=status,
-        next_milestone=milestone,
-        milestone_progress=milestone_fraction,
+        latest,
+        change,
+        fraction,
+        status,
+        milestone,
+        milestone_fraction,
     )
 
 

@@ -33,9 +33,9 @@ from typing import Annotated, Any, Final, Literal, get_args, get_origin
 
 import attrs
 import msgspec
-from msgspec.structs import astuple
 
 from valuecycles._checks import check_id, check_period, check_text, check_value
+from valuecycles._frozen import fill_lines
 from valuecycles.io._convert import _REQUIRED_IN_DOCUMENT, RENAMES
 from valuecycles.io._fast import _good_ids, _is_id, _new_id, _new_period, _periods
 from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
@@ -186,8 +186,6 @@ _NAMESPACE: dict[str, Any] = {
     "_is_id": _is_id,
     "_periods": _periods,
     "_new_period": _new_period,
-    "_astuple": astuple,
-    "_new": object.__new__,
     "_UNSET": msgspec.UNSET,
     "_EMPTY_PLAN": _EMPTY_PLAN,
 }
@@ -224,6 +222,7 @@ def _mirror(cls: type) -> type:
     name = cls.__name__
     fields: list[tuple[Any, ...]] = []
     body: list[str] = []
+    values: list[str] = []  # the expression giving each field's finished value
     for i, a in enumerate(attrs.fields(cls)):
         var = f"f{i}"
         if a.name == "schema_version" and cls is Case:
@@ -251,8 +250,12 @@ def _mirror(cls: type) -> type:
                 "else:",
                 *_indented(lines or ["pass"]),
             ]
-        body.extend(lines)
-        _NAMESPACE[f"_set_{name}_{a.name}"] = cls.__dict__[a.name].__set__
+        if lines:
+            body.append(f"{var} = m.{a.name}")
+            body.extend(lines)
+            values.append(var)
+        else:  # as msgspec gave it: read straight into the model
+            values.append(f"m.{a.name}")
     mirror = msgspec.defstruct(
         f"_{name}Mirror",
         fields,
@@ -262,19 +265,12 @@ def _mirror(cls: type) -> type:
         gc=False,
     )
     _MIRRORS[cls] = mirror
-    variables = [f"f{i}" for i in range(len(fields))]
     source = [
         f"def build_{name}(m):",
-        f"    {', '.join(variables)}, = _astuple(m)",
         *_indented(body),
-        f"    o = _new({name})",
-        *(
-            f"    _set_{name}_{a.name}(o, {var})"
-            for a, var in zip(attrs.fields(cls), variables, strict=True)
-        ),
+        *_indented(fill_lines(cls, values, _NAMESPACE)),
         "    return o",
     ]
-    _NAMESPACE[name] = cls
     # Our own generated source, as attrs and cattrs make theirs.
     _SOURCES[name] = "\n".join(source)
     exec(compile(_SOURCES[name], f"<valuecycles mirror {name}>", "exec"), _NAMESPACE)

@@ -110,7 +110,7 @@ def _extra_field() -> Any:
     return attrs.field(factory=dict, validator=_extra, kw_only=True)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Community:
     """The community whose value the case plans and assesses."""
 
@@ -119,7 +119,7 @@ class Community:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Measure:
     """A value at a date: an indicator's baseline, target or milestone."""
 
@@ -127,7 +127,7 @@ class Measure:
     date: _dt.date | None = attrs.field(default=None, validator=_opt_date)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Aspiration:
     """What the community hopes for in a cycle."""
 
@@ -136,7 +136,7 @@ class Aspiration:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Condition:
     """What must be in place (an ``enabler``) or could get in the way (a ``risk``).
 
@@ -152,7 +152,7 @@ class Condition:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Indicator:
     """Something that would tell whether value is being created.
 
@@ -181,7 +181,7 @@ class Indicator:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class DataSource:
     """Data to collect: how (``method``), how often (``cadence``), by whom (``owner``).
 
@@ -206,7 +206,7 @@ ROUND_FIELDS: Final = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class CyclePlan:
     """One cycle of the plan: its four rounds."""
 
@@ -227,7 +227,7 @@ class CyclePlan:
         return bool(self.aspirations or self.conditions or self.indicators or self.data)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Flow:
     """A declared flow of value from one indicator to another.
 
@@ -240,7 +240,7 @@ class Flow:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Observation:
     """One value of an indicator at a date.
 
@@ -267,7 +267,7 @@ class Observation:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Verification:
     """Whether someone has checked a story (as in Outcome Harvesting)."""
 
@@ -279,7 +279,7 @@ class Verification:
     note: str | None = attrs.field(default=None, validator=_opt_str)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Step:
     """One step of a value-creation story, in one cycle.
 
@@ -295,7 +295,7 @@ class Step:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Story:
     """A value-creation story: one person's account, step by step across cycles.
 
@@ -331,7 +331,7 @@ def _check_cycles(_inst: object, _attribute: attrs.Attribute[Any], value: dict[s
             raise TypeError(f"cycles[{key!r}]: expected CyclePlan, got {type(plan).__name__}")
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Case:
     """One community's case: its plan, cycle by round, and its evidence.
 

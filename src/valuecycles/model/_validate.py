@@ -143,15 +143,28 @@ class _Checker:
             seen[canonical] = key
 
     def collect_ids(self) -> None:
-        for cycle_key, round_key, i, element in self.case.elements():
-            path = f"$.cycles.{cycle_key}.{round_key}[{i}]"
-            kind = _ROUND_KIND[round_key]
-            self.declare(kind, element.id, path)
-            if kind == "indicator":
-                self.indicator_cycle.setdefault(element.id, self.canonical_cycle(cycle_key))
-                self.indicator_kind.setdefault(element.id, element.kind)
-            elif kind == "data source":
-                self.source_feeds.setdefault(element.id, element.indicators)
+        # The plan's elements are declared inline; only a repeated or broken
+        # id goes through :meth:`declare`, which reports it.
+        ids, broken, by_kind = self.ids, self.broken, self.by_kind
+        indicator_cycle, indicator_kind = self.indicator_cycle, self.indicator_kind
+        for cycle_key, plan in self.case.cycles.items():
+            for round_key, kind in _ROUND_KIND.items():
+                declared = by_kind[kind]
+                for i, element in enumerate(getattr(plan, round_key)):
+                    ident = element.id
+                    path = f"$.cycles.{cycle_key}.{round_key}[{i}]"
+                    if ident in ids or ident in broken:
+                        self.declare(kind, ident, path)
+                    else:
+                        ids[ident] = (kind, path)
+                        declared[ident] = path
+            if plan.indicators:
+                canonical = self.canonical_cycle(cycle_key)
+                for ind in plan.indicators:
+                    indicator_cycle.setdefault(ind.id, canonical)
+                    indicator_kind.setdefault(ind.id, ind.kind)
+            for src in plan.data:
+                self.source_feeds.setdefault(src.id, src.indicators)
         self.declare_observations()
         for i, story in enumerate(self.case.stories):
             self.declare("story", story.id, f"$.stories[{i}]")
@@ -175,11 +188,15 @@ class _Checker:
             observation_indicator.setdefault(ident, obs.indicator)
 
     def check_plan(self) -> None:
+        # Paths are made only for what is wrong: a plan may hold hundreds of references.
+        aspirations = self.by_kind["aspiration"]
+        indicators = self.by_kind["indicator"]
         for cycle_key, plan in self.case.cycles.items():
             base = f"$.cycles.{cycle_key}"
             for i, cond in enumerate(plan.conditions):
                 for j, ref in enumerate(cond.supports):
-                    self.resolve("aspiration", ref, f"{base}.conditions[{i}].supports[{j}]")
+                    if ref not in aspirations:
+                        self.resolve("aspiration", ref, f"{base}.conditions[{i}].supports[{j}]")
                 if cond.mitigation is not None and cond.kind != "risk":
                     self.warn(
                         f"{base}.conditions[{i}].mitigation",
@@ -187,20 +204,28 @@ class _Checker:
                         f"condition {cond.id!r} has a mitigation but is not a risk (kind: risk)",
                     )
             for i, ind in enumerate(plan.indicators):
-                path = f"{base}.indicators[{i}]"
                 for j, ref in enumerate(ind.signals):
-                    self.resolve("aspiration", ref, f"{path}.signals[{j}]")
-                self.check_measures(ind.id, ind.direction, ind.baseline, ind.target, path)
+                    if ref not in aspirations:
+                        self.resolve("aspiration", ref, f"{base}.indicators[{i}].signals[{j}]")
+                if ind.baseline is not None and ind.target is not None:
+                    self.check_measures(
+                        ind.id,
+                        ind.direction,
+                        ind.baseline,
+                        ind.target,
+                        f"{base}.indicators[{i}]",
+                    )
                 if ind.kind == "qualitative" and ind.aggregation in ("sum", "mean"):
                     self.error(
-                        f"{path}.aggregation",
+                        f"{base}.indicators[{i}].aggregation",
                         "invalid-aggregation",
                         f"a qualitative indicator cannot be aggregated by {ind.aggregation}; "
                         "use latest or count",
                     )
             for i, src in enumerate(plan.data):
                 for j, ref in enumerate(src.indicators):
-                    self.resolve("indicator", ref, f"{base}.data[{i}].indicators[{j}]")
+                    if ref not in indicators:
+                        self.resolve("indicator", ref, f"{base}.data[{i}].indicators[{j}]")
 
     def check_measures(
         self,

@@ -474,6 +474,10 @@ def _growth(timed: list[dict[str, Any]], name: str, sizes: list[Size]) -> dict[s
         "subject_median": large["subject_median"],
         "baseline_best": small["subject_best"],
         "baseline_median": small["subject_median"],
+        # For reading the figure: how the baseline itself grew over the same
+        # sizes (memory and caches make every program slower per item as data grows).
+        "baseline_growth": large["baseline_best"] / small["baseline_best"],
+        "baseline_growth_of": large["baseline"],
     }
 
 
@@ -566,6 +570,11 @@ def table(result: dict[str, Any]) -> str:
         if f["name"] == "chains-dense" and f["status"] == "ok":
             extra.append(
                 f"  chains-dense: {f['chains']} chains returned, truncated={f['truncated']}"
+            )
+        if f["name"].startswith("growth-") and f["status"] == "ok":
+            extra.append(
+                f"  {f['name']}: {f['ratio']:.2f}x; its baseline ({f['baseline_growth_of']}) "
+                f"grew {f['baseline_growth']:.2f}x over the same sizes"
             )
         if f["name"] == "memory-load" and f["status"] == "ok":
             mib = 2**20

@@ -67,3 +67,43 @@ def _script() -> types.ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_growth_is_the_larger_time_over_the_smaller_and_says_how_its_baseline_grew() -> None:
+    run = _script()
+
+    class Sized:
+        def __init__(self, label: str) -> None:
+            self.label = label
+
+    sizes = [Sized("small"), Sized("large")]
+    timed = [
+        {
+            "name": "load-json",
+            "size": label,
+            "status": "ok",
+            "subject_best": subject,
+            "subject_median": subject,
+            "baseline_best": baseline,
+            "baseline": "orjson.loads of the same bytes",
+        }
+        for label, subject, baseline in (("small", 2.0, 1.0), ("large", 25.0, 15.0))
+    ]
+    found = run.growth(timed, "load-json", sizes)
+    assert found["ratio"] == pytest.approx(12.5)
+    assert found["pass"] is True
+    assert found["baseline_growth"] == pytest.approx(15.0)
+    assert found["size"] == "small -> large"
+    table = run.table(
+        {
+            "valuecycles": "0",
+            "python": "3",
+            "machine": "m",
+            "repeat": 5,
+            "figures": [found],
+        }
+    )
+    assert (
+        "growth-load-json: 12.50x; its baseline (orjson.loads of the same bytes) "
+        "grew 15.00x over the same sizes" in table
+    )

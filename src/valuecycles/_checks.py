@@ -17,6 +17,9 @@ from typing import Any, Final
 import attrs
 
 __all__ = [
+    "CACHE_LIMIT",
+    "GOOD_IDS",
+    "GOOD_PERIODS",
     "SCALAR_TYPES",
     "Invalid",
     "check_date",
@@ -31,6 +34,9 @@ __all__ = [
     "enum_check",
     "field_validator",
     "id_tuple",
+    "is_id",
+    "new_id",
+    "new_period",
     "optional",
     "parse_date",
 ]
@@ -245,3 +251,54 @@ def id_tuple(value: Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         raise TypeError(f"expected a list of ids, not the string {value!r}")
     return tuple(value)
+
+
+# --- remembered good values, for the fast readers ------------------------------
+#
+# A large case repeats the same few references (indicators, sources, cycles)
+# and periods thousands of times. The readers of ``io/_fast.py`` and
+# ``io/_mirror.py`` check each distinct value once and remember it here;
+# ``x in GOOD_IDS or new_id(x)`` is the check. The sets are emptied when
+# they grow past ``CACHE_LIMIT``, so they never hold more than that.
+
+CACHE_LIMIT: Final = 100_000
+#: Ids that passed :func:`check_id`.
+GOOD_IDS: set[str] = set()
+#: Periods that passed :func:`check_period`.
+GOOD_PERIODS: set[str] = set()
+
+
+def is_id(value: object) -> bool:
+    """Whether :func:`check_id` takes ``value`` (a string, not blank, no spaces
+    at its ends, no line breaks), without remembering it.
+
+    >>> is_id("response-time"), is_id(" response-time"), is_id("a\\nb")
+    (True, False, False)
+    """
+    return (
+        type(value) is str
+        and value != ""
+        and value == value.strip()
+        and "\n" not in value
+        and "\r" not in value
+    )
+
+
+def new_id(value: str) -> bool:
+    """Check an id not seen before and remember it if it is good."""
+    if not is_id(value):
+        return False
+    if len(GOOD_IDS) >= CACHE_LIMIT:
+        GOOD_IDS.clear()
+    GOOD_IDS.add(value)
+    return True
+
+
+def new_period(value: str) -> bool:
+    """Check a period not seen before and remember it if it is good."""
+    if not _PERIOD.match(value):
+        return False
+    if len(GOOD_PERIODS) >= CACHE_LIMIT:
+        GOOD_PERIODS.clear()
+    GOOD_PERIODS.add(value)
+    return True

@@ -27,7 +27,12 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles._checks import _PERIOD
+from valuecycles._checks import CACHE_LIMIT as _CACHE_LIMIT
+from valuecycles._checks import GOOD_IDS as _good_ids
+from valuecycles._checks import GOOD_PERIODS as _periods
+from valuecycles._checks import is_id as _is_id
+from valuecycles._checks import new_id as _new_id
+from valuecycles._checks import new_period as _new_period
 from valuecycles.model._case import Observation, Step, Story, Verification
 from valuecycles.model._types import CONSENTS, EVIDENCE_KINDS, VERIFICATION_STATUSES
 
@@ -48,12 +53,8 @@ class _Miss:
 #: Returned when an item must take the converter's path.
 MISS: Final = _Miss()
 
-_CACHE_LIMIT: Final = 100_000
-# Text -> date, and periods already checked: values repeat across observations.
+# Text -> date: dates repeat across observations.
 _dates: dict[str, _dt.date] = {}
-_periods: set[str] = set()
-# Ids already checked (indicators and sources repeat across observations).
-_good_ids: set[str] = set()
 
 _new = object.__new__
 _Date = _dt.date
@@ -105,37 +106,6 @@ ENABLED: Final = None not in _found and not any(
     hasattr(cls, "__bool__") or hasattr(cls, "__len__") for cls in (Observation, Story)
 )
 _obs_set, _step_set, _story_set, _verification_set = (found or () for found in _found)
-
-
-def _is_id(value: object) -> bool:
-    # check_id: a string, not blank, no spaces at its ends, no line breaks
-    return (
-        type(value) is str
-        and value != ""
-        and value == value.strip()
-        and "\n" not in value
-        and "\r" not in value
-    )
-
-
-def _new_id(value: str) -> bool:
-    """Check an id not seen before and remember it if it is good."""
-    if not _is_id(value):
-        return False
-    if len(_good_ids) >= _CACHE_LIMIT:
-        _good_ids.clear()
-    _good_ids.add(value)
-    return True
-
-
-def _new_period(value: str) -> bool:
-    """Check a period not seen before and remember it if it is good."""
-    if not _PERIOD.match(value):
-        return False
-    if len(_periods) >= _CACHE_LIMIT:
-        _periods.clear()
-    _periods.add(value)
-    return True
 
 
 def _is_text(value: object) -> bool:

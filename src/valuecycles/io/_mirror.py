@@ -34,10 +34,19 @@ from typing import Annotated, Any, Final, Literal, get_args, get_origin
 import attrs
 import msgspec
 
-from valuecycles._checks import check_id, check_period, check_text, check_value
+from valuecycles._checks import (
+    GOOD_IDS,
+    GOOD_PERIODS,
+    check_id,
+    check_period,
+    check_text,
+    check_value,
+    is_id,
+    new_id,
+    new_period,
+)
 from valuecycles._frozen import fill_lines
 from valuecycles.io._convert import _REQUIRED_IN_DOCUMENT, RENAMES
-from valuecycles.io._fast import _good_ids, _is_id, _new_id, _new_period, _periods
 from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
 from valuecycles.model._types import Check
 
@@ -181,11 +190,11 @@ _SOURCES: dict[str, str] = {}
 _EMPTY_PLAN: Final = CyclePlan()
 _NAMESPACE: dict[str, Any] = {
     "_Refused": _Refused,
-    "_good_ids": _good_ids,
-    "_new_id": _new_id,
-    "_is_id": _is_id,
-    "_periods": _periods,
-    "_new_period": _new_period,
+    "_good_ids": GOOD_IDS,
+    "_new_id": new_id,
+    "_is_id": is_id,
+    "_periods": GOOD_PERIODS,
+    "_new_period": new_period,
     "_UNSET": msgspec.UNSET,
     "_EMPTY_PLAN": _EMPTY_PLAN,
 }

@@ -12,6 +12,8 @@ read into really takes the fast way, so a slot added by mistake (a
 from __future__ import annotations
 
 import contextlib
+import copy
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,3 +137,11 @@ def test_made_points_equal_constructed_ones(x: int, y: object) -> None:
     made = _frozen.maker(Point)(x, y)
     assert made == Point(x, y)
     assert hash(made) == hash(Point(x, y))
+
+
+def test_a_read_case_pickles_and_copies_like_a_constructed_one() -> None:
+    case = vc.load(EXAMPLES / "evaluators-network.yaml")
+    assert pickle.loads(pickle.dumps(case)) == case
+    assert copy.deepcopy(case) == case
+    assert attrs.evolve(case, extra={"k": 1}).extra == {"k": 1}
+    assert copy.copy(case.observations[0]) == case.observations[0]

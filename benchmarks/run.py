@@ -70,6 +70,8 @@ FIGURES: tuple[str, ...] = (
 GROWTH_LIMIT = 13.0
 AS_OF = _dt.date(2027, 1, 1)
 CHAINS_FROM, CHAINS_TO = "immediate", "transformative"
+#: chains-dense is measured against loading the case with this many stories.
+CHAINS_AGAINST_STORIES = 10_000
 
 
 # --- timing ----------------------------------------------------------------
@@ -348,13 +350,20 @@ def chains_dense(folder: Path, against: Size, repeat: int) -> dict[str, Any]:
 
     links = synthetic.CYCLES.index(CHAINS_TO) - synthetic.CYCLES.index(CHAINS_FROM)
     total = synthetic.INDICATORS_PER_CYCLE ** (links + 1)
+    # The target is set against loading the 10,000-story case; --quick has
+    # only the smallest, so there the figure is for information.
+    full = against.stories >= CHAINS_AGAINST_STORIES
     return figure(
         "chains-dense",
         size=f"dense: {total} chains from {CHAINS_FROM} to {CHAINS_TO}",
         subject="ValueGraph.chains(limit=1000) on the dense case's built graph",
         baseline=f"valuecycles.load of the {against.label} case (JSON)",
-        target=1.0,
+        target=1.0 if full else None,
         measure=measure,
+        note=None
+        if full
+        else f"no target: it is set against the {CHAINS_AGAINST_STORIES}-story case, "
+        "which --quick does not make",
     )
 
 

@@ -13,10 +13,11 @@ with its code, message and path, is the converter's own; the fast path
 never reports anything.
 
 The checks are those of the converter's hooks and the models' validators,
-written inline; models are made with ``object.__new__`` and their slots
-set directly, since every value has been checked already. If a model gains,
-loses or renames a field, the fast path turns itself off (:data:`ENABLED`)
-rather than build a model the converter would not.
+written inline; models are made by :func:`valuecycles._frozen.maker`,
+which neither validates nor converts, since every value has been checked
+already. If a model gains, loses or renames a field, the fast path turns
+itself off (:data:`ENABLED`) rather than build a model the converter would
+not.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from valuecycles._checks import GOOD_PERIODS as _periods
 from valuecycles._checks import is_id as _is_id
 from valuecycles._checks import new_id as _new_id
 from valuecycles._checks import new_period as _new_period
+from valuecycles._frozen import maker
 from valuecycles.model._case import Observation, Step, Story, Verification
 from valuecycles.model._types import CONSENTS, EVIDENCE_KINDS, VERIFICATION_STATUSES
 
@@ -56,16 +58,15 @@ MISS: Final = _Miss()
 # Text -> date: dates repeat across observations.
 _dates: dict[str, _dt.date] = {}
 
-_new = object.__new__
 _Date = _dt.date
 _fromisoformat = _dt.date.fromisoformat
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...] | None:
-    """The slots' setters of ``cls`` in ``names``' order, or None if its fields differ."""
+def _maker(cls: type, names: tuple[str, ...]) -> Callable[..., Any] | None:
+    """``cls``'s positional maker (see :mod:`valuecycles._frozen`), or None if its fields differ."""
     if tuple(a.name for a in attrs.fields(cls)) != names:
         return None
-    return tuple(cls.__dict__[name].__set__ for name in names)
+    return maker(cls)
 
 
 _OBS_FIELDS: Final = (
@@ -95,17 +96,24 @@ _STORY_FIELDS: Final = (
 _VERIFICATION_FIELDS: Final = ("status", "by", "date", "note")
 
 _found = (
-    _setters(Observation, _OBS_FIELDS),
-    _setters(Step, _STEP_FIELDS),
-    _setters(Story, _STORY_FIELDS),
-    _setters(Verification, _VERIFICATION_FIELDS),
+    _maker(Observation, _OBS_FIELDS),
+    _maker(Step, _STEP_FIELDS),
+    _maker(Story, _STORY_FIELDS),
+    _maker(Verification, _VERIFICATION_FIELDS),
 )
 #: False when a model's fields no longer match what this module was written for,
 #: or a model could be false (the converter tests ``all(items)``).
 ENABLED: Final = None not in _found and not any(
     hasattr(cls, "__bool__") or hasattr(cls, "__len__") for cls in (Observation, Story)
 )
-_obs_set, _step_set, _story_set, _verification_set = (found or () for found in _found)
+
+
+def _off(*_values: object) -> Any:
+    raise RuntimeError("the fast path is off: a model's fields changed")
+
+
+_makers: tuple[Callable[..., Any], ...] = tuple(found or _off for found in _found)
+_make_observation, _make_step, _make_story, _make_verification = _makers
 
 
 def _is_text(value: object) -> bool:
@@ -261,19 +269,9 @@ def observation(data: object) -> object:
         extra = {}
     if found != len(data):  # an unknown key
         return MISS
-    obs = _new(Observation)
-    s_id, s_ind, s_date, s_value, s_period, s_source, s_ev, s_dim, s_note, s_extra = _obs_set
-    s_id(obs, ident)
-    s_ind(obs, indicator)
-    s_date(obs, date)
-    s_value(obs, value)
-    s_period(obs, period)
-    s_source(obs, source)
-    s_ev(obs, evidence)
-    s_dim(obs, dimensions)
-    s_note(obs, note)
-    s_extra(obs, extra)
-    return obs
+    return _make_observation(
+        ident, indicator, date, value, period, source, evidence, dimensions, note, extra
+    )
 
 
 def step(data: object) -> object:
@@ -322,15 +320,7 @@ def step(data: object) -> object:
         found += 1
     if found != len(data):  # an unknown key
         return MISS
-    made = _new(Step)
-    s_cycle, s_text, s_ind, s_obs, s_asp, s_extra = _step_set
-    s_cycle(made, cycle)
-    s_text(made, text)
-    s_ind(made, indicators)
-    s_obs(made, observations)
-    s_asp(made, aspirational)
-    s_extra(made, extra)
-    return made
+    return _make_step(cycle, text, indicators, observations, aspirational, extra)
 
 
 _UNVERIFIED: Final = Verification()
@@ -365,13 +355,7 @@ def verification(data: object) -> object:
         found += 1
     if found != len(data):
         return MISS
-    made = _new(Verification)
-    s_status, s_by, s_date, s_note = _verification_set
-    s_status(made, status)
-    s_by(made, by)
-    s_date(made, date)
-    s_note(made, note)
-    return made
+    return _make_verification(status, by, date, note)
 
 
 def story(data: object) -> object:
@@ -439,18 +423,7 @@ def story(data: object) -> object:
         found += 1
     if found != len(data):
         return MISS
-    made = _new(Story)
-    s_id, s_title, s_narr, s_consent, s_date, s_tags, s_ver, s_steps, s_extra = _story_set
-    s_id(made, ident)
-    s_title(made, title)
-    s_narr(made, narrator)
-    s_consent(made, consent)
-    s_date(made, date)
-    s_tags(made, tags)
-    s_ver(made, checked)
-    s_steps(made, tuple(steps))
-    s_extra(made, extra)
-    return made
+    return _make_story(ident, title, narrator, consent, date, tags, checked, tuple(steps), extra)
 
 
 #: Item class -> its fast builder, for the converter's list hook.

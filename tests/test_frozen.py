@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import valuecycles as vc
 from strategies import cases
+from test_mirror import EXAMPLE_CASES, example_framework
 from valuecycles import _frozen
 from valuecycles.evidence._progress import IndicatorProgress, SeriesPoint
 from valuecycles.io import _mirror
@@ -107,13 +108,9 @@ def test_every_model_a_case_is_read_into_takes_the_fast_way() -> None:
         )
 
 
-@pytest.mark.parametrize(
-    "name", ["evaluators-network.yaml", "small-network.yaml", "orienting-case.yaml"]
-)
+@pytest.mark.parametrize("name", EXAMPLE_CASES)
 def test_the_slow_way_reads_the_same_case(name: str) -> None:
-    framework = None
-    if name.startswith("orienting"):
-        framework = vc.load_framework(EXAMPLES / "frameworks" / "orienting-2020.toml")
+    framework = example_framework(name)
     fast = vc.load(EXAMPLES / name, framework=framework)
     with twins(on=False):
         slow = vc.load(EXAMPLES / name, framework=framework)

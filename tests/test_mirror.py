@@ -238,13 +238,20 @@ def test_every_valid_case_takes_the_fast_path_in_every_format(case: vc.Case) -> 
         assert typed(mirrored) == typed(vc.loads(raw.decode(), "json"))
 
 
-@pytest.mark.parametrize(
-    "name", ["evaluators-network.yaml", "small-network.yaml", "orienting-case.yaml"]
-)
-def test_the_examples_take_the_fast_path_and_load_the_same(name: str) -> None:
-    framework = None
+#: The example cases, each read with the framework it needs.
+EXAMPLE_CASES = ["evaluators-network.yaml", "small-network.yaml", "orienting-case.yaml"]
+
+
+def example_framework(name: str) -> vc.Framework | None:
+    """The framework an example case names, where it is not registered (else None)."""
     if name.startswith("orienting"):
-        framework = vc.load_framework(EXAMPLES / "frameworks" / "orienting-2020.toml")
+        return vc.load_framework(EXAMPLES / "frameworks" / "orienting-2020.toml")
+    return None
+
+
+@pytest.mark.parametrize("name", EXAMPLE_CASES)
+def test_the_examples_take_the_fast_path_and_load_the_same(name: str) -> None:
+    framework = example_framework(name)
     case = vc.load(EXAMPLES / name, framework=framework)
     raw = vc.dumps(case, "json", framework=framework).encode()
     mirrored = _mirror.from_json(raw)

@@ -44,7 +44,7 @@ sys.path.insert(0, str(HERE))
 import synthetic  # noqa: E402
 
 import valuecycles as vc  # noqa: E402
-from valuecycles.io._formats import atomic_write  # noqa: E402
+from valuecycles._text import atomic_write  # noqa: E402
 
 #: Every figure the script reports, in order (``--quick`` reports them all too).
 FIGURES: tuple[str, ...] = (

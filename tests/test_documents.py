@@ -192,7 +192,7 @@ def test_syntax_errors_have_lines(fmt: str, text: str, line: int) -> None:
 def test_a_newer_version_names_both_versions(fmt: str) -> None:
     data = unstructure_case(GOLDEN)
     data["schema_version"] = 7
-    from valuecycles.io._formats import serialize
+    from valuecycles._text import serialize
 
     with pytest.raises(vc.ValidationError) as info:
         vc.loads(serialize(data, fmt), fmt)

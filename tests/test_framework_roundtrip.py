@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import valuecycles as vc
 from valuecycles.framework._file import framework_to_data
-from valuecycles.io._formats import serialize
+from valuecycles._text import serialize
 
 # Any text a person could type, control characters included; not lone surrogates,
 # which no UTF-8 file can hold.
@@ -116,7 +116,7 @@ def test_an_extended_framework_round_trips_as_the_whole_framework(tmp_path: Path
 
 def test_yaml_quotes_text_that_yaml_1_2_reads_as_a_number() -> None:
     """Found by the property above: '1e5' was written plain and read back as 100000.0."""
-    from valuecycles.io._formats import parse_text
+    from valuecycles._text import parse_text
 
     for text in ("1e5", "0E0", "0o17", "-2.5e-3", "12", "true", "2026-01-01", "~"):
         data, _ = parse_text(serialize({"text": text}, "yaml"), "yaml")

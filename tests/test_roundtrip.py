@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import valuecycles as vc
 from strategies import cases, dates, texts
-from valuecycles.io._formats import parse_text
+from valuecycles._text import parse_text
 from valuecycles.io._roundtrip import add_to_document, add_to_text
 
 OBS = {"indicator": "response-time", "date": dt.date(2026, 5, 1), "value": 12.5}

@@ -21,7 +21,7 @@ from test_documents import mutations
 from valuecycles.cli import main
 from valuecycles.io._convert import unstructure_case
 from valuecycles.io._document import case_from_data
-from valuecycles.io._formats import parse_text
+from valuecycles._text import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = jsonschema.Draft202012Validator(vc.case_schema(), format_checker=jsonschema.FormatChecker())

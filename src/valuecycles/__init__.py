@@ -10,7 +10,17 @@ evidenced by indicators with data over time and by value-creation stories.
 """
 
 from valuecycles._version import __version__
-from valuecycles.errors import Problem, ValidationError, ValidationReport
+from valuecycles.errors import (
+    PluginError,
+    Problem,
+    UnknownElementError,
+    UnknownFrameworkError,
+    UnknownKeyError,
+    ValidationError,
+    ValidationReport,
+    ValuecyclesError,
+    WalkError,
+)
 from valuecycles.evidence import (
     IndicatorProgress,
     Matrix,
@@ -25,10 +35,7 @@ from valuecycles.framework import (
     Cycle,
     Framework,
     Guidance,
-    PluginError,
     Round,
-    UnknownFrameworkError,
-    UnknownKeyError,
     load_framework,
     register_framework,
     registered_frameworks,
@@ -73,7 +80,6 @@ from valuecycles.walk import (
     Interviewer,
     LineInterviewer,
     Prompt,
-    WalkError,
     WalkResult,
     guided_walk,
 )
@@ -115,6 +121,7 @@ __all__ = [
     "Story",
     "StoryList",
     "StoryReach",
+    "UnknownElementError",
     "UnknownFrameworkError",
     "UnknownKeyError",
     "Upstream",
@@ -122,6 +129,7 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "ValueGraph",
+    "ValuecyclesError",
     "Verification",
     "WalkError",
     "WalkResult",

@@ -1,14 +1,38 @@
-"""Problems found in a case or a document, and the exception that carries them."""
+"""Every exception valuecycles raises, under one base class, and the problems they carry.
+
+>>> import valuecycles as vc
+>>> from valuecycles.errors import ValuecyclesError
+>>> try:
+...     vc.load_framework("nosuch")
+... except ValuecyclesError as exc:
+...     print(type(exc).__name__)
+UnknownFrameworkError
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Collection, Iterable
+from typing import Any, Final, Literal
 
 import attrs
 
-__all__ = ["Problem", "ValidationError", "ValidationReport", "join_path"]
+__all__ = [
+    "PluginError",
+    "Problem",
+    "UnknownElementError",
+    "UnknownFrameworkError",
+    "UnknownKeyError",
+    "ValidationError",
+    "ValidationReport",
+    "ValuecyclesError",
+    "WalkError",
+    "closest",
+    "join_path",
+    "known_list",
+    "unknown_message",
+]
 
 Severity = Literal["error", "warning"]
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -29,6 +53,75 @@ def join_path(path: str, step: str | int) -> str:
     if _IDENT.match(step):
         return f"{path}.{step}"
     return f"{path}[{step!r}]"
+
+
+_MAX_KNOWN: Final = 12
+#: Did-you-mean looks at no more candidates than this, the closest in length.
+_MAX_CANDIDATES: Final = 200
+#: ... and never for a name longer than this (nothing is close to it).
+_MAX_NAME: Final = 200
+
+
+def known_list(known: Collection[str]) -> str:
+    """Up to a dozen known names, sorted, for a message.
+
+    >>> known_list(["b", "a"])
+    'a, b'
+    """
+    if not known:
+        return "none"
+    names = sorted(known)
+    shown = ", ".join(names[:_MAX_KNOWN])
+    if len(names) > _MAX_KNOWN:
+        shown += f", … ({len(names) - _MAX_KNOWN} more)"
+    return shown
+
+
+def closest(name: str, known: Collection[str]) -> str | None:
+    """The known name most like ``name``, if one is close enough, else None.
+
+    The cost is bounded whatever the input: a name over 200 characters gets
+    no suggestion, and only the 200 known names nearest to it in length are
+    compared.
+
+    >>> closest("respnse-time", ["response-time", "adoption"])
+    'response-time'
+    >>> closest("zzz", ["response-time"]) is None
+    True
+    """
+    if len(name) > _MAX_NAME or not known:
+        return None
+    candidates = [k for k in known if len(k) <= 2 * _MAX_NAME]
+    if len(candidates) > _MAX_CANDIDATES:
+        size = len(name)
+        candidates = sorted(candidates, key=lambda k: (abs(len(k) - size), k))[:_MAX_CANDIDATES]
+    close = difflib.get_close_matches(name, candidates, n=1)
+    return close[0] if close else None
+
+
+def unknown_message(what: str, name: str, known: Collection[str]) -> str:
+    """``unknown aspiration 'x' (did you mean 'y'?); known: ...``
+
+    >>> unknown_message("cycle", "aplied", ["applied", "realized"])
+    "unknown cycle 'aplied' (did you mean 'applied'?); known: applied, realized"
+    """
+    message = f"unknown {what} {name!r}"
+    close = closest(name, known)
+    if close:
+        message += f" (did you mean {close!r}?)"
+    return f"{message}; known: {known_list(known)}"
+
+
+class ValuecyclesError(Exception):
+    """The base of every exception that valuecycles raises on purpose.
+
+    Catch it to tell the library's own refusals (a bad document, an unknown
+    framework or element, an answer the walk cannot use) from a bug.
+
+    >>> import valuecycles as vc
+    >>> issubclass(vc.ValidationError, vc.ValuecyclesError)
+    True
+    """
 
 
 @attrs.frozen
@@ -100,7 +193,7 @@ class ValidationReport:
         }
 
 
-class ValidationError(ValueError):
+class ValidationError(ValuecyclesError, ValueError):
     """A case or document with errors. ``errors`` holds every one of them.
 
     >>> import valuecycles as vc
@@ -134,3 +227,100 @@ class ValidationError(ValueError):
         if self.source:
             head += f" in {self.source}"
         return head + ":\n" + "\n".join(f"  {p}" for p in self.errors)
+
+
+class UnknownKeyError(ValuecyclesError, KeyError):
+    """A cycle or round key that the framework does not know.
+
+    The message names the known keys. It is a :class:`KeyError`, so code that
+    looks keys up in a dictionary-like way can catch it as one.
+    """
+
+    def __init__(self, what: str, key: str, known: tuple[str, ...], framework: str) -> None:
+        self.what = what
+        self.key = key
+        self.known = known
+        self.framework = framework
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return (
+            f"unknown {self.what} {self.key!r} in framework {self.framework!r}; "
+            f"known: {', '.join(self.known)}"
+        )
+
+
+class UnknownElementError(ValuecyclesError, KeyError):
+    """An element id (an indicator, a story) that the case does not have.
+
+    >>> import valuecycles as vc
+    >>> graph = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
+    >>> try:
+    ...     graph.upstream("respons-time")
+    ... except UnknownElementError as exc:
+    ...     print(exc.key)
+    respons-time
+    """
+
+    def __init__(self, what: str, key: str, known: Collection[str]) -> None:
+        self.what = what
+        self.key = key
+        self.known = tuple(sorted(known))
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        return unknown_message(self.what, self.key, self.known)
+
+
+class UnknownFrameworkError(ValuecyclesError, LookupError):
+    """A framework name (or version) that is neither registered nor provided by a plugin.
+
+    ``known`` holds the registered names, ``plugins`` the names that installed
+    plugins offer; for an unknown version of a known framework, ``version`` is
+    the version asked for and ``versions`` the registered ones.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        known: tuple[str, ...],
+        *,
+        plugins: tuple[str, ...] = (),
+        version: str | None = None,
+        versions: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.known = known
+        self.plugins = plugins
+        self.version = version
+        self.versions = versions
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        if self.version is not None:
+            return (
+                f"framework {self.name!r} has no version {self.version!r}; "
+                f"registered versions: {', '.join(self.versions) or 'none'}"
+            )
+        message = f"unknown framework {self.name!r}"
+        close = closest(self.name, [*self.known, *self.plugins])
+        if close:
+            message += f" (did you mean {close!r}?)"
+        message += f"; registered: {', '.join(self.known) or 'none'}"
+        offered = [p for p in self.plugins if p not in self.known]
+        if offered:
+            message += f"; offered by installed plugins: {', '.join(offered)}"
+        return message
+
+
+class PluginError(ValuecyclesError, RuntimeError):
+    """A plugin that could not be loaded; the message names it and says why."""
+
+
+class WalkError(ValuecyclesError):
+    """An answer the walk cannot use, such as a number that no example has.
+
+    :class:`~valuecycles.LineInterviewer` raises it with the line number; an
+    interviewer that talks to a person shows the message and asks again
+    instead.
+    """

@@ -29,6 +29,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from valuecycles.errors import WalkError
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
 from valuecycles.framework._registry import case_framework, load_framework
 from valuecycles.model._case import (
@@ -47,7 +48,6 @@ __all__ = [
     "Interviewer",
     "LineInterviewer",
     "Prompt",
-    "WalkError",
     "WalkResult",
     "guided_walk",
     "make_id",
@@ -65,14 +65,6 @@ _SINGULAR: Final = {
     "data": "data source",
 }
 _NOT_ID = re.compile(r"[\W_]+")
-
-
-class WalkError(Exception):
-    """An answer the walk cannot use, such as a number that no example has.
-
-    :class:`LineInterviewer` raises it with the line number; an interviewer
-    that talks to a person shows the message and asks again instead.
-    """
 
 
 @attrs.frozen

@@ -139,9 +139,9 @@ def framework_from_args(args: argparse.Namespace) -> Framework | None:
     kept = getattr(args, "_framework_resolved", None)
     if kept is not None and kept[0] == value:
         return kept[1]  # type: ignore[no-any-return]
+    from valuecycles.errors import UnknownFrameworkError
     from valuecycles.framework._registry import (
         FRAMEWORK_SUFFIXES,
-        UnknownFrameworkError,
         load_framework,
         register_framework,
     )

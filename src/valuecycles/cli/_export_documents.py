@@ -16,8 +16,8 @@ __all__ = ["DOCUMENT_EXPORTS"]
 
 def _document(fmt: str) -> Callable[[Case, str | None, argparse.Namespace], None]:
     def write(case: Case, output: str | None, args: argparse.Namespace) -> None:
+        from valuecycles._text import atomic_write
         from valuecycles.io._document import dumps
-        from valuecycles.io._formats import atomic_write
 
         text = dumps(case, fmt, framework=framework_from_args(args))
         if output is None:

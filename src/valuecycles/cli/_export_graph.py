@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import orjson
 
+from valuecycles._text import atomic_write
 from valuecycles.cli._common import CommandError, framework_from_args
 from valuecycles.cli._exporters import Exporter
 from valuecycles.graph import ValueGraph, build_graph
-from valuecycles.io._formats import atomic_write
 from valuecycles.model._case import Case
 
 __all__ = ["GRAPH_EXPORTS"]

@@ -19,10 +19,10 @@ from valuecycles.cli._common import (
     Style,
     framework_from_args,
 )
-from valuecycles.errors import ValidationError
-from valuecycles.framework._model import Cycle, Framework, Guidance, Round, UnknownKeyError
+from valuecycles.errors import UnknownKeyError, ValidationError, WalkError
+from valuecycles.framework._model import Cycle, Framework, Guidance, Round
 from valuecycles.io._roundtrip import add_to_document
-from valuecycles.walk import Addition, Interviewer, LineInterviewer, Prompt, WalkError, WalkResult
+from valuecycles.walk import Addition, Interviewer, LineInterviewer, Prompt, WalkResult
 
 EXAMPLES = """\
 examples:
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _walk(args: argparse.Namespace, cycles: list[str]) -> int:
-    from valuecycles.io._formats import format_for
+    from valuecycles._text import format_for
     from valuecycles.walk import guided_walk
 
     path = Path(args.output)

@@ -66,9 +66,9 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from valuecycles._text import format_for
     from valuecycles.io._convert import unstructure
     from valuecycles.io._document import dump
-    from valuecycles.io._formats import format_for
     from valuecycles.io._roundtrip import add_to_document
     from valuecycles.io._tables import import_observations
 

@@ -7,6 +7,7 @@ import sys
 
 from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args, table
 from valuecycles.cli._queries import Option, Query
+from valuecycles.errors import UnknownKeyError
 from valuecycles.evidence import (
     Matrix,
     Progress,
@@ -15,7 +16,6 @@ from valuecycles.evidence import (
     progress,
     story_summaries,
 )
-from valuecycles.framework._model import UnknownKeyError
 from valuecycles.model._case import Case
 from valuecycles.model._types import VERIFICATION_STATUSES
 

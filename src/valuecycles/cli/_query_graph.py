@@ -15,7 +15,7 @@ from valuecycles.cli._common import (
     table,
 )
 from valuecycles.cli._queries import Option, Query
-from valuecycles.framework._model import UnknownKeyError
+from valuecycles.errors import UnknownKeyError
 from valuecycles.graph import Chains, Coverage, Gaps, ValueGraph, build_graph
 from valuecycles.model._case import Case
 

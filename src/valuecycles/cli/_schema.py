@@ -52,7 +52,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from valuecycles.io._formats import atomic_write
+    from valuecycles._text import atomic_write
     from valuecycles.io._schema import case_schema, framework_schema
 
     if args.target == "framework":

@@ -24,7 +24,7 @@ def framework_or_none(case: Case, framework: Framework | None) -> Framework | No
     to resolve aliases, so they still answer for a case whose framework file
     was not given.
     """
-    from valuecycles.framework._registry import UnknownFrameworkError
+    from valuecycles.errors import UnknownFrameworkError
 
     try:
         return framework_for(case, framework)

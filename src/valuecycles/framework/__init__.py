@@ -1,10 +1,10 @@
 """The framework: cycles, rounds and the guide's questions and examples."""
 
-from valuecycles.framework._model import ROLES, Cycle, Framework, Guidance, Round, UnknownKeyError
-from valuecycles.framework._plugins import ENTRY_POINT_GROUP, PluginError, plugin_names
+from valuecycles.errors import PluginError, UnknownFrameworkError, UnknownKeyError
+from valuecycles.framework._model import ROLES, Cycle, Framework, Guidance, Round
+from valuecycles.framework._plugins import ENTRY_POINT_GROUP, plugin_names
 from valuecycles.framework._registry import (
     BUILTIN,
-    UnknownFrameworkError,
     load_framework,
     register_framework,
     registered_frameworks,

@@ -51,7 +51,7 @@ def read_framework_file(path: Path, *, _seen: tuple[Path, ...] = ()) -> Framewor
     Raises :class:`valuecycles.ValidationError` with every problem, each
     with its path in the file and, for YAML, its line and column.
     """
-    from valuecycles.io._formats import format_for, read_text
+    from valuecycles._text import format_for, read_text
 
     fmt = format_for(path)
     text = read_text(path)
@@ -89,7 +89,7 @@ def framework_from_text(
     >>> fw.cycle_keys, fw.round_keys
     (('sharing',), ('aspirations', 'conditions', 'indicators', 'data'))
     """
-    from valuecycles.io._formats import parse_text
+    from valuecycles._text import parse_text
 
     try:
         data, where = parse_text(text, fmt)
@@ -121,8 +121,7 @@ def _load_base(extends: str, base_dir: Path | None, seen: tuple[Path, ...]) -> F
 
 
 def _base_problem(extends: str, exc: Exception) -> Problem:
-    from valuecycles.framework._plugins import PluginError
-    from valuecycles.framework._registry import UnknownFrameworkError
+    from valuecycles.errors import PluginError, UnknownFrameworkError
 
     if isinstance(exc, UnknownFrameworkError):
         return Problem("$.extends", "unknown-framework", str(exc))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from valuecycles._validators import non_empty_str, optional_str, str_tuple
+from valuecycles.errors import UnknownKeyError
 
 __all__ = [
     "DEFAULT_ROUNDS",
@@ -17,33 +18,11 @@ __all__ = [
     "Guidance",
     "Role",
     "Round",
-    "UnknownKeyError",
 ]
 
 Role = Literal["chain", "cross-cutting"]
 #: The roles a cycle can have: part of the value chain, or cutting across it.
 ROLES: tuple[Role, ...] = ("chain", "cross-cutting")
-
-
-class UnknownKeyError(KeyError):
-    """A cycle or round key that the framework does not know.
-
-    The message names the known keys. It is a :class:`KeyError`, so code that
-    looks keys up in a dictionary-like way can catch it as one.
-    """
-
-    def __init__(self, what: str, key: str, known: tuple[str, ...], framework: str) -> None:
-        self.what = what
-        self.key = key
-        self.known = known
-        self.framework = framework
-        super().__init__(key)
-
-    def __str__(self) -> str:
-        return (
-            f"unknown {self.what} {self.key!r} in framework {self.framework!r}; "
-            f"known: {', '.join(self.known)}"
-        )
 
 
 def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:

@@ -5,16 +5,13 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Final
 
+from valuecycles.errors import PluginError
 from valuecycles.framework._model import Framework
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginError", "load_plugin", "plugin_names"]
+__all__ = ["ENTRY_POINT_GROUP", "load_plugin", "plugin_names"]
 
 #: The entry-point group other packages publish frameworks in.
 ENTRY_POINT_GROUP: Final = "valuecycles.frameworks"
-
-
-class PluginError(RuntimeError):
-    """A plugin that could not be loaded; the message names it and says why."""
 
 
 def plugin_names() -> tuple[str, ...]:

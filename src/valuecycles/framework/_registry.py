@@ -9,18 +9,17 @@ never at import time.
 
 from __future__ import annotations
 
-import difflib
 import importlib.resources
 import threading
 from pathlib import Path
 from typing import Final
 
+from valuecycles.errors import UnknownFrameworkError
 from valuecycles.framework._model import Framework
 
 __all__ = [
     "BUILTIN",
     "FRAMEWORK_SUFFIXES",
-    "UnknownFrameworkError",
     "case_framework",
     "get_framework",
     "is_framework_file",
@@ -38,47 +37,6 @@ FRAMEWORK_SUFFIXES: Final = (".toml", ".yaml", ".yml", ".json")
 _lock = threading.RLock()
 # name -> version -> framework; the last version in a name's dict is its default.
 _registry: dict[str, dict[str, Framework]] = {}
-
-
-class UnknownFrameworkError(LookupError):
-    """A framework name (or version) that is neither registered nor provided by a plugin.
-
-    ``known`` holds the registered names, ``plugins`` the names that installed
-    plugins offer; for an unknown version of a known framework, ``version`` is
-    the version asked for and ``versions`` the registered ones.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        known: tuple[str, ...],
-        *,
-        plugins: tuple[str, ...] = (),
-        version: str | None = None,
-        versions: tuple[str, ...] = (),
-    ) -> None:
-        self.name = name
-        self.known = known
-        self.plugins = plugins
-        self.version = version
-        self.versions = versions
-        super().__init__(name)
-
-    def __str__(self) -> str:
-        if self.version is not None:
-            return (
-                f"framework {self.name!r} has no version {self.version!r}; "
-                f"registered versions: {', '.join(self.versions) or 'none'}"
-            )
-        message = f"unknown framework {self.name!r}"
-        close = difflib.get_close_matches(self.name, [*self.known, *self.plugins], n=1)
-        if close:
-            message += f" (did you mean {close[0]!r}?)"
-        message += f"; registered: {', '.join(self.known) or 'none'}"
-        offered = [p for p in self.plugins if p not in self.known]
-        if offered:
-            message += f"; offered by installed plugins: {', '.join(offered)}"
-        return message
 
 
 def _builtin() -> Framework:

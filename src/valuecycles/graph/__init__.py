@@ -1,8 +1,9 @@
 """The value-creation graph of a case (networkx), its queries and its exports."""
 
+from valuecycles.errors import UnknownElementError
 from valuecycles.graph._build import RELATIONS, node_id
 from valuecycles.graph._gaps import CADENCES, cadence_months, next_due
-from valuecycles.graph._graph import UnknownElementError, ValueGraph, build_graph
+from valuecycles.graph._graph import ValueGraph, build_graph
 from valuecycles.graph._results import (
     GAP_KINDS,
     Chain,

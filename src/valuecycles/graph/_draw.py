@@ -11,7 +11,7 @@ import textwrap
 from collections import defaultdict
 from typing import IO, TYPE_CHECKING, Any, Final
 
-from valuecycles.io._formats import atomic_write
+from valuecycles._text import atomic_write
 
 if TYPE_CHECKING:
     from valuecycles.graph._graph import ValueGraph

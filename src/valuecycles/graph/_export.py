@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 import networkx as nx
 
-from valuecycles.io._formats import atomic_write
+from valuecycles._text import atomic_write
 
 if TYPE_CHECKING:
     from valuecycles.graph._graph import ValueGraph

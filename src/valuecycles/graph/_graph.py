@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections import Counter
-from collections.abc import Collection
 from typing import IO, Any
 
 import attrs
 import networkx as nx
 
 from valuecycles._gc import gc_paused
+from valuecycles.errors import UnknownElementError
 from valuecycles.evidence._stories import story_summaries
 from valuecycles.framework._model import Framework
 from valuecycles.graph._build import FlowInfo, build_parts
@@ -29,22 +29,7 @@ from valuecycles.graph._results import (
 )
 from valuecycles.model._case import ROUND_FIELDS, Case
 
-__all__ = ["UnknownElementError", "ValueGraph", "build_graph"]
-
-
-class UnknownElementError(KeyError):
-    """An element id (an indicator, a story) that the case does not have."""
-
-    def __init__(self, what: str, key: str, known: Collection[str]) -> None:
-        self.what = what
-        self.key = key
-        self.known = tuple(sorted(known))
-        super().__init__(key)
-
-    def __str__(self) -> str:
-        from valuecycles.model._validate import unknown_message
-
-        return unknown_message(self.what, self.key, self.known)
+__all__ = ["ValueGraph", "build_graph"]
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -10,11 +10,11 @@ import attrs
 import orjson
 
 from valuecycles._gc import gc_paused
+from valuecycles._text import atomic_write, format_for, parse_text, read_text, serialize
 from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework._model import Framework
 from valuecycles.io import _convert
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
-from valuecycles.io._formats import atomic_write, format_for, parse_text, read_text, serialize
 from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model._case import Case

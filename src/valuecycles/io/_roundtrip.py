@@ -21,10 +21,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
+from valuecycles._text import (
+    atomic_write,
+    decode_text,
+    format_for,
+    needs_quotes,
+    parse_text,
+    read_bytes,
+)
 from valuecycles.errors import Problem, ValidationError, join_path
-from valuecycles.io._formats import atomic_write, decode_text, format_for, parse_text, read_bytes
 
 __all__ = ["Addition", "KeyPath", "add_to_document", "add_to_text"]
 
@@ -33,7 +38,6 @@ KeyPath = tuple[str | int, ...]
 Addition = tuple[KeyPath, Mapping[str, Any]]
 
 _BOM: Final = "\ufeff"
-_STR_TAG: Final = "tag:yaml.org,2002:str"
 
 #: Where a key that is missing goes among its siblings: the order a dumped case has.
 _KEY_ORDER: Final[dict[tuple[str, ...], tuple[str, ...]]] = {
@@ -223,17 +227,6 @@ def _position(keys: Sequence[Any], new: str, order: tuple[str, ...]) -> int:
 # --- YAML ----------------------------------------------------------------------------
 
 
-def _yaml_quote(value: str) -> bool:
-    """Whether a text must be quoted so that YAML 1.2 and 1.1 readers both read a text."""
-    from valuecycles.io._yaml import _Loader
-
-    implicit = (True, False)
-    loaders: tuple[Any, ...] = (_Loader, yaml.SafeLoader)
-    return any(
-        loader.resolve(loader, yaml.ScalarNode, value, implicit) != _STR_TAG for loader in loaders
-    )
-
-
 #: Characters a block or plain scalar cannot carry exactly: written double-quoted, escaped.
 _ESCAPE: Final = re.compile(
     "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
@@ -297,7 +290,7 @@ def _yaml_value(value: Any, *, top: bool) -> Any:
             return DoubleQuotedScalarString(value)
         if "\n" in value:
             return LiteralScalarString(value)
-        return SingleQuotedScalarString(value) if _yaml_quote(value) else value
+        return SingleQuotedScalarString(value) if needs_quotes(value) else value
     if isinstance(value, Mapping):
         out = CommentedMap()
         for key, item in value.items():

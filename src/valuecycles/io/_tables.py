@@ -29,9 +29,9 @@ from typing import Any, Final
 import attrs
 
 from valuecycles._checks import parse_date
+from valuecycles._text import decode_text, read_bytes
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.framework._model import Framework
-from valuecycles.io._formats import decode_text, read_bytes
 from valuecycles.model._case import Case, Observation
 from valuecycles.model._types import EVIDENCE_KINDS
 
@@ -235,7 +235,7 @@ def export_tables(case: Case, folder: str | os.PathLike[str]) -> list[Path]:
     ...     [p.name for p in vc.export_tables(case, folder)]
     ['indicators.csv', 'data_sources.csv', 'observations.csv', 'story_steps.csv']
     """
-    from valuecycles.io._formats import atomic_write
+    from valuecycles._text import atomic_write
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)

@@ -50,8 +50,8 @@ import zipfile
 from pathlib import Path
 from typing import IO, Any, Final
 
+from valuecycles._text import atomic_write, read_bytes
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.io._formats import atomic_write, read_bytes
 from valuecycles.io._tables import BadCell, Row, _cell, tables
 from valuecycles.model._case import Case
 

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Final
 
-from valuecycles.errors import Problem, ValidationReport
+from valuecycles.errors import Problem, ValidationReport, known_list, unknown_message
 from valuecycles.framework._model import Framework
 from valuecycles.model._case import Case, Measure, Observation, Story
 
 __all__ = ["validate"]
-
-_MAX_KNOWN: Final = 12
-
-
-def known_list(known: Collection[str]) -> str:
-    """Up to a dozen known names, sorted, for a message."""
-    if not known:
-        return "none"
-    names = sorted(known)
-    shown = ", ".join(names[:_MAX_KNOWN])
-    if len(names) > _MAX_KNOWN:
-        shown += f", … ({len(names) - _MAX_KNOWN} more)"
-    return shown
-
-
-def unknown_message(what: str, name: str, known: Collection[str]) -> str:
-    """'unknown aspiration 'x'; did you mean 'y'? known: ...'"""
-    message = f"unknown {what} {name!r}"
-    close = difflib.get_close_matches(name, list(known), n=1)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
-    return f"{message}; known: {known_list(known)}"
 
 
 def _article(noun: str) -> str:
@@ -458,7 +435,8 @@ def validate(
     >>> print(report.errors[0].message)
     unknown aspiration 'quick'; known: none
     """
-    from valuecycles.framework._registry import UnknownFrameworkError, case_framework
+    from valuecycles.errors import UnknownFrameworkError
+    from valuecycles.framework._registry import case_framework
 
     problems: list[Problem] = []
     if framework is None:

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Final, Literal
 
+from valuecycles._text import atomic_write
 from valuecycles.framework._model import Framework
-from valuecycles.io._formats import atomic_write
 from valuecycles.model._case import Case
 from valuecycles.report._data import Audience, Progress, gather
 

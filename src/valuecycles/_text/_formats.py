@@ -15,8 +15,8 @@ import orjson
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from valuecycles._text._yaml import YamlProblem, dump_yaml, parse_yaml
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.io._yaml import YamlProblem, dump_yaml, parse_yaml
 
 __all__ = [
     "FORMATS",

@@ -19,7 +19,7 @@ import yaml
 
 from valuecycles.errors import Problem, join_path
 
-__all__ = ["YamlProblem", "dump_yaml", "parse_yaml"]
+__all__ = ["YamlProblem", "dump_yaml", "needs_quotes", "parse_yaml"]
 
 _BaseLoader: type[yaml.SafeLoader]
 try:
@@ -32,6 +32,9 @@ try:
     _BaseDumper = yaml.CSafeDumper  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover
     _BaseDumper = yaml.SafeDumper
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlProblem(Exception):
@@ -203,4 +206,17 @@ def dump_yaml(data: Any) -> str:
         default_flow_style=False,
         width=88,
         indent=2,
+    )
+
+
+def needs_quotes(value: str) -> bool:
+    """Whether a text must be quoted so that YAML 1.2 and 1.1 readers both read a text.
+
+    >>> needs_quotes("no"), needs_quotes("12"), needs_quotes("plain words")
+    (True, True, False)
+    """
+    implicit = (True, False)
+    loaders: tuple[Any, ...] = (_Loader, yaml.SafeLoader)
+    return any(
+        loader.resolve(loader, yaml.ScalarNode, value, implicit) != _STR_TAG for loader in loaders
     )

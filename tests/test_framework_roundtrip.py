@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import valuecycles as vc
-from valuecycles.framework._file import framework_to_data
 from valuecycles._text import serialize
+from valuecycles.framework._file import framework_to_data
 
 # Any text a person could type, control characters included; not lone surrogates,
 # which no UTF-8 file can hold.

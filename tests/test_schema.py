@@ -18,10 +18,10 @@ import valuecycles as vc
 from golden import GOLDEN, golden_path
 from strategies import cases, framework_documents
 from test_documents import mutations
+from valuecycles._text import parse_text
 from valuecycles.cli import main
 from valuecycles.io._convert import unstructure_case
 from valuecycles.io._document import case_from_data
-from valuecycles._text import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = jsonschema.Draft202012Validator(vc.case_schema(), format_checker=jsonschema.FormatChecker())

@@ -57,7 +57,12 @@ from valuecycles.graph import (
 )
 from valuecycles.io._document import dump, dumps, load, loads
 from valuecycles.io._schema import case_schema, framework_schema
-from valuecycles.io._tables import ImportReport, export_tables, import_observations
+from valuecycles.io._tables import (
+    ImportReport,
+    add_observations,
+    export_tables,
+    import_observations,
+)
 from valuecycles.io._workbook import export_workbook
 from valuecycles.model import (
     Aspiration,
@@ -134,6 +139,7 @@ __all__ = [
     "WalkError",
     "WalkResult",
     "__version__",
+    "add_observations",
     "build_graph",
     "case_schema",
     "dump",

@@ -22,13 +22,12 @@ scripts and tests use.
 from __future__ import annotations
 
 import abc
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, Literal
 
 import attrs
 
+from valuecycles._text import make_id
 from valuecycles.errors import WalkError
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
 from valuecycles.framework._registry import case_framework, load_framework
@@ -56,7 +55,6 @@ __all__ = [
 PromptKind = Literal["community", "item", "signals", "feeds"]
 
 #: The longest id the walk makes from an item's text (cut at a hyphen).
-MAX_ID_LENGTH: Final = 60
 
 _SINGULAR: Final = {
     "aspirations": "aspiration",
@@ -64,7 +62,6 @@ _SINGULAR: Final = {
     "indicators": "indicator",
     "data": "data source",
 }
-_NOT_ID = re.compile(r"[\W_]+")
 
 
 @attrs.frozen
@@ -226,35 +223,6 @@ class WalkResult:
             ],
             "notes": list(self.notes),
         }
-
-
-def make_id(text: str, taken: Iterable[str] = (), *, fallback: str = "item") -> str:
-    """An id made from a text: lower case, words joined by hyphens, not in ``taken``.
-
-    Letters and digits of any script are kept (accents are dropped), every
-    other run of characters becomes one hyphen, and a long text is cut at a
-    hyphen. When the id is taken, ``-2``, ``-3``, ... is added.
-
-    >>> from valuecycles.walk import make_id
-    >>> make_id("Questions answered within 2 days!")
-    'questions-answered-within-2-days'
-    >>> make_id("Réponses rapides", ["reponses-rapides"])
-    'reponses-rapides-2'
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    base = _NOT_ID.sub("-", plain.lower()).strip("-")
-    if len(base) > MAX_ID_LENGTH:
-        cut = base.rfind("-", 0, MAX_ID_LENGTH + 1)
-        base = base[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")
-    base = base or _NOT_ID.sub("-", fallback.lower()).strip("-") or "item"
-    used = set(taken)
-    candidate = base
-    n = 2
-    while candidate in used:
-        candidate = f"{base}-{n}"
-        n += 1
-    return candidate
 
 
 class _Stop(Exception):

@@ -191,7 +191,7 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
 
 def iso_date(text: str) -> _dt.date:
     """An argparse ``type`` for dates such as ``--as-of``: ``YYYY-MM-DD`` only."""
-    from valuecycles._checks import parse_date
+    from valuecycles._text import parse_date
 
     try:
         return parse_date(text)

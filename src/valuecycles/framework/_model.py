@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
-from valuecycles._validators import non_empty_str, optional_str, str_tuple
+from valuecycles._text import non_empty_str, optional_str, str_tuple
 from valuecycles.errors import UnknownKeyError
 
 __all__ = [

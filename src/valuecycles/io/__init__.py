@@ -1,1 +1,37 @@
-"""Reading and writing case documents."""
+"""Case documents: read, write, tables for spreadsheets, schema and write-back.
+
+Everything here is also reachable from :mod:`valuecycles`; this module is the
+home of the document layer, for code that wants only it.
+
+>>> from valuecycles import io
+>>> case = io.load("examples/evaluators-network.yaml")
+>>> io.loads(io.dumps(case, "json"), "json") == case
+True
+"""
+
+from valuecycles.io._document import dump, dumps, load, loads
+from valuecycles.io._roundtrip import Addition, add_to_document
+from valuecycles.io._schema import case_schema, framework_schema
+from valuecycles.io._tables import (
+    ImportReport,
+    add_observations,
+    export_tables,
+    import_observations,
+)
+from valuecycles.io._workbook import export_workbook
+
+__all__ = [
+    "Addition",
+    "ImportReport",
+    "add_observations",
+    "add_to_document",
+    "case_schema",
+    "dump",
+    "dumps",
+    "export_tables",
+    "export_workbook",
+    "framework_schema",
+    "import_observations",
+    "load",
+    "loads",
+]

@@ -25,7 +25,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from valuecycles._checks import (
+from valuecycles._text import (
     SCALAR_TYPES,
     Invalid,
     check_number,

@@ -28,13 +28,13 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles._checks import CACHE_LIMIT as _CACHE_LIMIT
-from valuecycles._checks import GOOD_IDS as _good_ids
-from valuecycles._checks import GOOD_PERIODS as _periods
-from valuecycles._checks import is_id as _is_id
-from valuecycles._checks import new_id as _new_id
-from valuecycles._checks import new_period as _new_period
 from valuecycles._frozen import maker
+from valuecycles._text import CACHE_LIMIT as _CACHE_LIMIT
+from valuecycles._text import GOOD_IDS as _good_ids
+from valuecycles._text import GOOD_PERIODS as _periods
+from valuecycles._text import is_id as _is_id
+from valuecycles._text import new_id as _new_id
+from valuecycles._text import new_period as _new_period
 from valuecycles.model._case import Observation, Step, Story, Verification
 from valuecycles.model._types import CONSENTS, EVIDENCE_KINDS, VERIFICATION_STATUSES
 

@@ -34,7 +34,8 @@ from typing import Annotated, Any, Final, Literal, get_args, get_origin
 import attrs
 import msgspec
 
-from valuecycles._checks import (
+from valuecycles._frozen import fill_lines
+from valuecycles._text import (
     GOOD_IDS,
     GOOD_PERIODS,
     check_id,
@@ -45,7 +46,6 @@ from valuecycles._checks import (
     new_id,
     new_period,
 )
-from valuecycles._frozen import fill_lines
 from valuecycles.io._convert import _REQUIRED_IN_DOCUMENT, RENAMES
 from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
 from valuecycles.model._types import Check

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 
-from valuecycles._validators import non_empty_str
+from valuecycles._text import non_empty_str
 from valuecycles.framework._file import CYCLE_FILE_KEYS
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
 from valuecycles.io._convert import document_key

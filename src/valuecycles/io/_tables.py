@@ -28,8 +28,7 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles._checks import parse_date
-from valuecycles._text import decode_text, read_bytes
+from valuecycles._text import decode_text, parse_date, read_bytes
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.framework._model import Framework
 from valuecycles.model._case import Case, Observation
@@ -42,6 +41,7 @@ __all__ = [
     "STEP_COLUMNS",
     "BadCell",
     "ImportReport",
+    "add_observations",
     "export_tables",
     "import_observations",
     "is_workbook",
@@ -522,6 +522,86 @@ def _identity(obs: Observation) -> tuple[Any, ...]:
     )
 
 
+def add_observations(
+    case: Case,
+    observations: Iterable[Observation],
+    *,
+    framework: Framework | None = None,
+    source: str = "observations",
+) -> tuple[Case, ImportReport]:
+    """Add observations (typed values) to a case, as an import of a table does.
+
+    The observations are checked with the whole case (their indicator, source
+    and id). One identical to an observation already in the case, or to an
+    earlier one given, is skipped and reported. When any is wrong,
+    :class:`~valuecycles.ValidationError` lists every problem, each with the
+    path ``$[N]`` of the observation given (``N`` counts from 0), and nothing
+    is added. The report's ``added`` and ``skipped`` hold those positions too.
+
+    This is the one way observations enter a case: ``import`` of a CSV or XLSX
+    table and ``derive`` from activity logs both end here.
+
+    >>> import datetime, valuecycles as vc
+    >>> case = vc.load("examples/evaluators-network.yaml")
+    >>> new = vc.Observation(indicator="response-time", date=datetime.date(2026, 6, 1), value=20)
+    >>> case2, report = vc.add_observations(case, [new, new])
+    >>> len(case2.observations) - len(case.observations), report.added, report.skipped
+    (1, (0,), ((1, 'item 0'),))
+    """
+    return _add(case, list(enumerate(observations)), [], source, framework, label="item")
+
+
+def _add(
+    case: Case,
+    numbered: Sequence[tuple[int, Observation]],
+    problems: list[Problem],
+    name: str,
+    framework: Framework | None,
+    *,
+    label: str,
+) -> tuple[Case, ImportReport]:
+    """Add numbered observations (table rows or positions) to a case; see add_observations."""
+    from valuecycles.model._validate import validate
+
+    existing: dict[tuple[Any, ...], str] = {}
+    for i, obs in enumerate(case.observations):
+        existing.setdefault(_identity(obs), f"$.observations[{i}]")
+    added: list[tuple[int, Observation]] = []
+    skipped: list[tuple[int, str]] = []
+    for number, obs in numbered:
+        key = _identity(obs)
+        if key in existing:
+            skipped.append((number, existing[key]))
+            continue
+        existing[key] = f"{label} {number}"
+        added.append((number, obs))
+    new_case = case.with_observations(*(obs for _, obs in added))
+    report = validate(new_case, framework)
+    first = len(case.observations)
+    number_of = {first + k: number for k, (number, _) in enumerate(added)}
+    for p in report.errors:
+        match = re.match(r"^\$\.observations\[(\d+)\](?:\.(\w+))?", p.path)
+        if match and int(match.group(1)) in number_of:
+            number = number_of[int(match.group(1))]
+            column = match.group(2) or ""
+            if label == "row":
+                problems.append(_problem(number, column, p.code, p.message))
+            else:
+                path = f"$[{number}]" + (f".{column}" if column else "")
+                problems.append(Problem(path, p.code, f"{label} {number}: {p.message}"))
+        else:
+            problems.append(p)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.path))
+        raise ValidationError(problems, source=name)
+    return new_case, ImportReport(
+        name,
+        tuple(number for number, _ in added),
+        tuple(skipped),
+        tuple(report.warnings),
+    )
+
+
 def import_observations(
     case: Case,
     path: str | os.PathLike[str],
@@ -551,40 +631,5 @@ def import_observations(
     >>> new.observations[-1].value, report.added
     (20, (2,))
     """
-    from valuecycles.model._validate import validate
-
-    name = os.fspath(path)
     rows, problems = read_observations(path, case)
-    existing: dict[tuple[Any, ...], str] = {}
-    for i, obs in enumerate(case.observations):
-        existing.setdefault(_identity(obs), f"$.observations[{i}]")
-    added: list[tuple[int, Observation]] = []
-    skipped: list[tuple[int, str]] = []
-    for row, obs in rows:
-        key = _identity(obs)
-        if key in existing:
-            skipped.append((row, existing[key]))
-            continue
-        existing[key] = f"row {row}"
-        added.append((row, obs))
-    new_case = case.with_observations(*(obs for _, obs in added))
-    report = validate(new_case, framework)
-    first = len(case.observations)
-    row_of = {first + k: row for k, (row, _) in enumerate(added)}
-    for p in report.errors:
-        match = re.match(r"^\$\.observations\[(\d+)\](?:\.(\w+))?", p.path)
-        if match and int(match.group(1)) in row_of:
-            row = row_of[int(match.group(1))]
-            column = match.group(2) or ""
-            problems.append(_problem(row, column, p.code, p.message))
-        else:
-            problems.append(p)
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.path))
-        raise ValidationError(problems, source=name)
-    return new_case, ImportReport(
-        name,
-        tuple(row for row, _ in added),
-        tuple(skipped),
-        tuple(report.warnings),
-    )
+    return _add(case, rows, problems, os.fspath(path), framework, label="row")

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles._checks import (
+from valuecycles._text import (
     Invalid,
     check_date,
     check_extra,

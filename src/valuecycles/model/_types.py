@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 
-from valuecycles._checks import (
+from valuecycles._text import (
     check_id,
     check_period,
     check_text,

@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from valuecycles._text import make_id
 from valuecycles._version import __version__
 from valuecycles.model._case import Indicator, Measure, Story
 from valuecycles.report._data import CycleView, ReportData, narrator_line
-from valuecycles.walk import make_id
 
 __all__ = ["GRAPH_FILE", "md", "plot_file_names", "render_markdown"]
 

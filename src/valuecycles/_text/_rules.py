@@ -1,4 +1,7 @@
-"""Checks of single values, shared by the models' validators and the document loader.
+"""The field rules: what an id, a text, a date, a period, a number may be, written once.
+
+The models' validators, the document loader and the framework files all
+call these checks.
 
 Each check raises :class:`Invalid` with a stable code and a message. The attrs
 validators turn that into a :class:`TypeError` or :class:`ValueError` when a
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -20,6 +24,7 @@ __all__ = [
     "CACHE_LIMIT",
     "GOOD_IDS",
     "GOOD_PERIODS",
+    "MAX_ID_LENGTH",
     "SCALAR_TYPES",
     "Invalid",
     "check_date",
@@ -35,13 +40,20 @@ __all__ = [
     "field_validator",
     "id_tuple",
     "is_id",
+    "make_id",
     "new_id",
     "new_period",
+    "non_empty_str",
     "optional",
+    "optional_str",
     "parse_date",
+    "str_tuple",
 ]
 
 SCALAR_TYPES: Final = (str, int, float, bool)
+#: The longest id :func:`make_id` makes.
+MAX_ID_LENGTH: Final = 60
+_NOT_ID = re.compile(r"[\W_]+")
 _PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?\Z")
 
 
@@ -173,10 +185,11 @@ def check_period(value: object) -> str:
     A year written bare (``period: 2026``) is read as a number, so the
     message says how to write it.
 
-    >>> check_period(2026)
-    Traceback (most recent call last):
-    ...
-    valuecycles._checks.Invalid: expected text such as "2026", got an integer (quote a year: "2026")
+    >>> try:
+    ...     check_period(2026)
+    ... except Invalid as exc:
+    ...     print(exc)
+    expected text such as "2026", got an integer (quote a year: "2026")
     """
     if not isinstance(value, str):
         hint = f' (quote a year: "{value}")' if type(value) is int and 0 <= value <= 9999 else ""
@@ -302,3 +315,57 @@ def new_period(value: str) -> bool:
         GOOD_PERIODS.clear()
     GOOD_PERIODS.add(value)
     return True
+
+
+def make_id(text: str, taken: Iterable[str] = (), *, fallback: str = "item") -> str:
+    """An id made from a text: lower case, words joined by hyphens, not in ``taken``.
+
+    Letters and digits of any script are kept (accents are dropped), every
+    other run of characters becomes one hyphen, and a long text is cut at a
+    hyphen. When the id is taken, ``-2``, ``-3``, ... is added.
+
+    >>> from valuecycles._text import make_id
+    >>> make_id("Questions answered within 2 days!")
+    'questions-answered-within-2-days'
+    >>> make_id("Réponses rapides", ["reponses-rapides"])
+    'reponses-rapides-2'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    base = _NOT_ID.sub("-", plain.lower()).strip("-")
+    if len(base) > MAX_ID_LENGTH:
+        cut = base.rfind("-", 0, MAX_ID_LENGTH + 1)
+        base = base[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")
+    base = base or _NOT_ID.sub("-", fallback.lower()).strip("-") or "item"
+    used = set(taken)
+    candidate = base
+    n = 2
+    while candidate in used:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate
+
+
+def non_empty_str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Require a string that is not blank."""
+    if not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+def optional_str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Allow ``None`` or a string."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{attribute.name} must be a string or None, not {type(value).__name__}")
+
+
+def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """Turn a list of strings into a tuple, refusing a lone string or non-strings."""
+    if isinstance(value, str):
+        raise TypeError(f"expected a list of strings, not the string {value!r}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"expected a list of strings, found {type(item).__name__} {item!r}")
+    return items

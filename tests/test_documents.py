@@ -23,9 +23,7 @@ import valuecycles as vc
 from golden import FORMATS, GOLDEN, golden_path
 from strategies import cases
 from valuecycles.errors import join_path
-from valuecycles.io import _convert, _document
-from valuecycles.io._convert import unstructure_case
-from valuecycles.io._document import case_from_data
+from valuecycles.io import to_data
 
 CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
@@ -105,7 +103,7 @@ def test_loading_never_changes_the_file(fmt: str, tmp_path: Path) -> None:
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
     before = path.read_bytes()
     vc.load(path)
-    _document.load_checked(path)
+    vc.read(path)
     assert path.read_bytes() == before
     assert path.stat().st_mtime_ns == 1_000_000_000
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
@@ -190,7 +188,7 @@ def test_syntax_errors_have_lines(fmt: str, text: str, line: int) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_newer_version_names_both_versions(fmt: str) -> None:
-    data = unstructure_case(GOLDEN)
+    data = to_data(GOLDEN)
     data["schema_version"] = 7
     from valuecycles._text import serialize
 
@@ -211,60 +209,7 @@ def test_a_missing_or_wrong_version_is_reported() -> None:
     assert info.value.errors[0].code == "wrong-type"
 
 
-@pytest.fixture
-def version_2(monkeypatch: pytest.MonkeyPatch) -> dict[int, Any]:
-    """The library as if it were at schema version 2, with no migrations registered."""
-    monkeypatch.setattr(_convert, "SCHEMA_VERSION", 2)
-    migrations: dict[int, Any] = {}
-    monkeypatch.setattr(_document, "MIGRATIONS", migrations)
-    return migrations
-
-
-OLD = HEAD + "community: {name: A}\nflows:\n  - {source: a, target: b}\n"
-
-
-def test_a_registered_migration_upgrades_an_old_document(version_2: dict[int, Any]) -> None:
-    @_document.register_migration(1)
-    def rename_flow_keys(data: dict[str, Any]) -> dict[str, Any]:
-        flows = data.get("flows", [])
-        data["flows"] = [{"from": f["source"], "to": f["target"]} for f in flows]
-        return data
-
-    assert version_2 == {1: rename_flow_keys}
-    with pytest.raises(vc.ValidationError) as info:
-        vc.loads(OLD, "yaml")
-    # Migrated, then validated: the flow's indicators do not exist.
-    assert {p.path for p in info.value.errors} == {"$.flows[0].from", "$.flows[0].to"}
-    case = vc.loads(OLD.replace("flows:\n  - {source: a, target: b}\n", ""), "yaml")
-    assert case.schema_version == 2
-    assert case.flows == ()
-    migrated = _document.migrate({"schema_version": 1, "flows": [{"source": "a", "target": "b"}]})
-    assert migrated == {"schema_version": 2, "flows": [{"from": "a", "to": "b"}]}
-
-
-def test_a_failing_migration_is_a_problem_not_a_traceback(version_2: dict[int, Any]) -> None:
-    @_document.register_migration(1)
-    def broken(data: dict[str, Any]) -> dict[str, Any]:
-        raise KeyError("source")
-
-    with pytest.raises(vc.ValidationError) as info:
-        vc.loads(OLD, "yaml")
-    [problem] = info.value.errors
-    assert problem.code == "migration-failed"
-    assert "from schema version 1 to 2 failed: KeyError" in problem.message
-
-
-def test_without_a_migration_an_old_document_is_an_error(version_2: dict[int, Any]) -> None:
-    with pytest.raises(vc.ValidationError) as info:
-        vc.loads(OLD, "yaml")
-    [problem] = info.value.errors
-    assert problem.code == "unsupported-version"
-    assert "1" in problem.message
-    assert "2" in problem.message
-
-
 def test_no_fake_old_version_ships() -> None:
-    assert _document.MIGRATIONS == {}
     with pytest.raises(vc.ValidationError) as info:
         vc.loads(HEAD.replace("1", "0") + "community: {name: A}\n", "yaml")
     assert info.value.errors[0].code == "unsupported-version"
@@ -330,7 +275,7 @@ def mutations(draw: Any) -> tuple[dict[str, Any], str, str | None, str | None]:
     have; ``None`` where the mutation may happen to leave the document valid.
     """
     case = draw(cases(max_per_kind=3, max_observations=3))
-    data = copy.deepcopy(unstructure_case(case))
+    data = copy.deepcopy(to_data(case))
     nodes = _nodes(data)
     kind = draw(st.sampled_from(["wrong-type", "unknown-key", "missing", "dangling", "bad-date"]))
     if kind == "unknown-key":
@@ -384,7 +329,7 @@ def test_broken_data_always_ends_in_a_validation_error(
 ) -> None:
     data, kind, path, code = mutation
     try:
-        case_from_data(data)
+        vc.loads(data)
     except vc.ValidationError as exc:
         assert_well_formed(exc)
         if path is not None:
@@ -429,11 +374,11 @@ def test_garbage_documents(fmt: str, text: str) -> None:
 
 
 def test_structural_and_reference_problems_come_together() -> None:
-    data = unstructure_case(GOLDEN)
+    data = to_data(GOLDEN)
     data["cycles"]["immediate"]["indicators"][0]["unit"] = 3
     data["flows"][0]["to"] = "nowhere"
     with pytest.raises(vc.ValidationError) as info:
-        case_from_data(data)
+        vc.loads(data)
     found = {(p.path, p.code) for p in info.value.errors}
     assert ("$.cycles.immediate.indicators[0].unit", "wrong-type") in found
     assert ("$.flows[0].to", "unknown-reference") in found

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import valuecycles as vc
-from valuecycles.io._document import case_from_data
 
 HEAD = {"schema_version": 1, "framework": "wenger-trayner", "community": {"name": "A"}}
 
@@ -20,7 +19,7 @@ def test_python_data_with_tuples_reports_problems_not_a_traceback() -> None:
         "flows": ({"from": "x", "to": "gone"},),
     }
     with pytest.raises(vc.ValidationError) as info:
-        case_from_data(data)
+        vc.loads(data)
     assert [(p.path, p.code) for p in info.value.errors] == [
         ("$.cycles.immediate.indicators[0].name", "wrong-type"),
         ("$.cycles.immediate.indicators[0].signals[0]", "unknown-reference"),
@@ -36,7 +35,7 @@ def test_only_calendar_dates(text: str) -> None:
         "observations": [{"indicator": "x", "date": text, "value": 1}],
     }
     with pytest.raises(vc.ValidationError) as info:
-        case_from_data(data)
+        vc.loads(data)
     assert [(p.path, p.code) for p in info.value.errors] == [
         ("$.observations[0].date", "invalid-date")
     ]

@@ -20,8 +20,7 @@ from strategies import cases, framework_documents
 from test_documents import mutations
 from valuecycles._text import parse_text
 from valuecycles.cli import main
-from valuecycles.io._convert import unstructure_case
-from valuecycles.io._document import case_from_data
+from valuecycles.io import to_data
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = jsonschema.Draft202012Validator(vc.case_schema(), format_checker=jsonschema.FormatChecker())
@@ -89,7 +88,7 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, A
     return data
 
 
-GOLDEN_DATA = as_json(unstructure_case(GOLDEN))
+GOLDEN_DATA = as_json(to_data(GOLDEN))
 IND = ("cycles", "immediate", "indicators", 0)
 
 
@@ -127,7 +126,7 @@ def test_bad_documents_are_rejected_by_the_schema_and_the_loader(
     data = _set(GOLDEN_DATA, path, value)
     assert errors(CASE, data)
     with pytest.raises(vc.ValidationError):
-        case_from_data(data)
+        vc.loads(data)
 
 
 @pytest.mark.parametrize("key", ["schema_version", "framework", "community"])
@@ -143,7 +142,7 @@ def test_what_the_loader_reads_as_empty_the_schema_allows() -> None:
     data = _set(data, ("community", "description"), None)
     data = _set(data, ("cycles", "reframing", "aspirations", 0, "extra"), None)
     assert errors(CASE, data) == []
-    case_from_data(data)
+    vc.loads(data)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
@@ -159,7 +158,7 @@ def test_the_schema_agrees_with_the_loader_on_shape(
         return  # a date and time is text in JSON, and the loader reads JSON dates from text
     as_document = json.loads(text)
     try:
-        case_from_data(as_document)
+        vc.loads(as_document)
         shape_ok = True
     except vc.ValidationError as exc:
         shape_ok = not any(p.code in STRUCTURAL for p in exc.errors)

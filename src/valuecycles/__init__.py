@@ -55,15 +55,22 @@ from valuecycles.graph import (
     ValueGraph,
     build_graph,
 )
-from valuecycles.io._document import dump, dumps, load, loads
-from valuecycles.io._schema import case_schema, framework_schema
-from valuecycles.io._tables import (
+from valuecycles.io import (
     ImportReport,
+    ReadResult,
     add_observations,
+    case_schema,
+    dump,
+    dumps,
     export_tables,
+    export_workbook,
+    framework_schema,
     import_observations,
+    load,
+    loads,
+    read,
+    reads,
 )
-from valuecycles.io._workbook import export_workbook
 from valuecycles.model import (
     Aspiration,
     Case,
@@ -78,8 +85,8 @@ from valuecycles.model import (
     Step,
     Story,
     Verification,
+    validate,
 )
-from valuecycles.model._validate import validate
 from valuecycles.report import render_report, write_report
 from valuecycles.walk import (
     Interviewer,
@@ -120,6 +127,7 @@ __all__ = [
     "Problem",
     "Progress",
     "Prompt",
+    "ReadResult",
     "Round",
     "SeriesPoint",
     "Step",
@@ -154,6 +162,8 @@ __all__ = [
     "loads",
     "matrix",
     "progress",
+    "read",
+    "reads",
     "register_framework",
     "registered_frameworks",
     "render_report",

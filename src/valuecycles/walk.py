@@ -201,9 +201,9 @@ class WalkResult:
 
     def document_additions(self) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
         """The additions as ``(key path, item)`` pairs of plain document data."""
-        from valuecycles.io._convert import unstructure
+        from valuecycles.io import to_data
 
-        return [(a.key_path, unstructure(a.element)) for a in self.additions]
+        return [(a.key_path, to_data(a.element)) for a in self.additions]
 
     def counts(self) -> dict[str, int]:
         """How many items each round got, in the framework's round order."""

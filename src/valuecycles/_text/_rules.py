@@ -24,14 +24,21 @@ __all__ = [
     "CACHE_LIMIT",
     "GOOD_IDS",
     "GOOD_PERIODS",
+    "INT_MAX",
+    "INT_MIN",
     "MAX_ID_LENGTH",
     "SCALAR_TYPES",
+    "Check",
     "Invalid",
+    "check_bool",
     "check_date",
+    "check_date_value",
     "check_extra",
     "check_id",
+    "check_int",
     "check_number",
     "check_period",
+    "check_scalar",
     "check_str",
     "check_text",
     "check_value",
@@ -119,7 +126,10 @@ def check_id(value: object) -> str:
 
 
 #: The integers every format carries (JSON readers and TOML stop at 64 bits).
-_INT_RANGE: Final = (-(2**63), 2**63 - 1)
+#: The integers every format can carry: 64 bits, signed.
+INT_MIN: Final = -(2**63)
+INT_MAX: Final = 2**63 - 1
+_INT_RANGE: Final = (INT_MIN, INT_MAX)
 
 
 def _check_int_range(value: int, what: str = "") -> None:
@@ -369,3 +379,53 @@ def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise TypeError(f"expected a list of strings, found {type(item).__name__} {item!r}")
     return items
+
+
+# --- the converter's rules: plain values as a document gives them ------------------
+
+
+@attrs.frozen(eq=False)
+class Check:
+    """Metadata on an ``Annotated`` field type: the rule the document reader applies.
+
+    ``schema`` is the same rule as JSON Schema, for ``valuecycles schema``.
+    """
+
+    check: Callable[[object], Any]
+    schema: dict[str, Any]
+
+
+def check_bool(value: object) -> bool:
+    """``true`` or ``false``, nothing that merely reads as one."""
+    if not isinstance(value, bool):
+        raise _wrong("true or false", value)
+    return value
+
+
+def check_int(value: object) -> int:
+    """An integer within 64 bits (not a boolean, not a float)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong("an integer", value)
+    _check_int_range(value)
+    return value
+
+
+def check_scalar(value: object) -> str | int | float | bool:
+    """A text, a finite number or a boolean."""
+    if not isinstance(value, SCALAR_TYPES):
+        raise _wrong("a string, number or boolean", value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        check_number(value)
+    return value
+
+
+def check_date_value(value: object) -> _dt.date:
+    """A date, or text ``YYYY-MM-DD`` naming one (JSON has no dates of its own)."""
+    if type(value) is _dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise Invalid("invalid-date", f"{value!r} is not a valid date (YYYY-MM-DD)") from None
+    raise _wrong("a date (YYYY-MM-DD)", value)

@@ -171,7 +171,7 @@ def framework_hint(problems: Iterable[Problem]) -> str:
 
 def load_case(path: str, args: argparse.Namespace) -> Case:
     """Read and validate a case, turning problems into a :class:`CommandError`."""
-    from valuecycles.io._document import load
+    from valuecycles.io import load
 
     framework = framework_from_args(args)
     try:

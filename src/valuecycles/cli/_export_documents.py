@@ -17,7 +17,7 @@ __all__ = ["DOCUMENT_EXPORTS"]
 def _document(fmt: str) -> Callable[[Case, str | None, argparse.Namespace], None]:
     def write(case: Case, output: str | None, args: argparse.Namespace) -> None:
         from valuecycles._text import atomic_write
-        from valuecycles.io._document import dumps
+        from valuecycles.io import dumps
 
         text = dumps(case, fmt, framework=framework_from_args(args))
         if output is None:
@@ -32,7 +32,7 @@ def _document(fmt: str) -> Callable[[Case, str | None, argparse.Namespace], None
 
 
 def _csv(case: Case, output: str | None, args: argparse.Namespace) -> None:
-    from valuecycles.io._tables import export_tables
+    from valuecycles.io import export_tables
 
     assert output is not None  # needs_output: the command checks it
     try:
@@ -46,7 +46,7 @@ def _csv(case: Case, output: str | None, args: argparse.Namespace) -> None:
 
 
 def _xlsx(case: Case, output: str | None, args: argparse.Namespace) -> None:
-    from valuecycles.io._workbook import export_workbook
+    from valuecycles.io import export_workbook
 
     assert output is not None  # needs_output: the command checks it
     if Path(output).is_dir():

@@ -21,7 +21,7 @@ from valuecycles.cli._common import (
 )
 from valuecycles.errors import UnknownKeyError, ValidationError, WalkError
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
-from valuecycles.io._roundtrip import add_to_document
+from valuecycles.io import add_to_document
 from valuecycles.walk import Addition, Interviewer, LineInterviewer, Prompt, WalkResult
 
 EXAMPLES = """\
@@ -181,7 +181,7 @@ def _write(result: WalkResult, path: Path, framework: Framework | None, *, exist
         _add_to_document(path, result)
         out.write(f"{path}: {style.green('added')} {counts}{ended}\n")
         return EXIT_OK
-    from valuecycles.io._document import dump
+    from valuecycles.io import dump
 
     try:
         dump(result.case, path, framework=framework)

@@ -67,10 +67,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from valuecycles._text import format_for
-    from valuecycles.io._convert import unstructure
-    from valuecycles.io._document import dump
-    from valuecycles.io._roundtrip import add_to_document
-    from valuecycles.io._tables import import_observations
+    from valuecycles.io import add_to_document, dump, import_observations, to_data
 
     case = load_case(args.case, args)
     framework = framework_from_args(args)
@@ -91,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         elif added or args.output:
             add_to_document(
                 args.case,
-                [(("observations",), unstructure(obs)) for obs in added],
+                [(("observations",), to_data(obs)) for obs in added],
                 output=args.output,
             )
     except ValidationError as exc:

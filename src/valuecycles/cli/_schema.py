@@ -53,7 +53,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from valuecycles._text import atomic_write
-    from valuecycles.io._schema import case_schema, framework_schema
+    from valuecycles.io import case_schema, framework_schema
 
     if args.target == "framework":
         if args.framework:

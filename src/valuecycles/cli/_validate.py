@@ -17,7 +17,6 @@ from valuecycles.cli._common import (
     framework_hint,
     print_problems,
 )
-from valuecycles.errors import ValidationError, ValidationReport
 
 EXAMPLES = """\
 examples:
@@ -47,17 +46,14 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from valuecycles.io._document import load_checked
+    from valuecycles.io import read
 
     framework = framework_from_args(args)
     results: list[dict[str, Any]] = []
     failed = False
     style = Style(sys.stdout)
     for path in args.files:
-        try:
-            report = load_checked(path, framework=framework)[1]
-        except ValidationError as exc:
-            report = ValidationReport(exc.errors, exc.warnings)
+        report = read(path, framework=framework).report
         bad = not report.valid or (args.strict and bool(report.warnings))
         failed = failed or bad
         if args.json:

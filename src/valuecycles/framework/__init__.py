@@ -5,6 +5,8 @@ from valuecycles.framework._model import ROLES, Cycle, Framework, Guidance, Roun
 from valuecycles.framework._plugins import ENTRY_POINT_GROUP, plugin_names
 from valuecycles.framework._registry import (
     BUILTIN,
+    case_framework,
+    get_framework,
     load_framework,
     register_framework,
     registered_frameworks,
@@ -21,6 +23,8 @@ __all__ = [
     "Round",
     "UnknownFrameworkError",
     "UnknownKeyError",
+    "case_framework",
+    "get_framework",
     "load_framework",
     "plugin_names",
     "register_framework",

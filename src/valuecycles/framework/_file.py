@@ -18,8 +18,12 @@ from typing import Any, Final
 
 import attrs
 
+from valuecycles._text import Converter
 from valuecycles.errors import Problem, ValidationError, join_path
 from valuecycles.framework._model import DEFAULT_ROUNDS, Cycle, Framework, Round
+
+#: Framework files are read and written with a converter of their own.
+_CONVERTER: Final = Converter()
 
 __all__ = [
     "CYCLE_FILE_KEYS",
@@ -40,7 +44,7 @@ Where = dict[str, tuple[int, int]]
 
 
 def _with_positions(problems: Sequence[Problem], where: Where | None) -> list[Problem]:
-    from valuecycles.io._document import _with_positions as place
+    from valuecycles._text import with_positions as place
 
     return place(list(problems), where or {})
 
@@ -162,8 +166,6 @@ def framework_from_data(
     >>> fw.cycle_keys[4:]
     ('transformative', 'orienting', 'strategic', 'enabling')
     """
-    from valuecycles.io._convert import structure
-
     if not isinstance(data, dict):
         raise ValidationError([Problem("$", "wrong-type", "a framework file must be a mapping")])
     problems: list[Problem] = []
@@ -180,7 +182,7 @@ def framework_from_data(
     top = {k: v for k, v in data.items() if k not in ("cycles", "rounds")}
     own: Framework | None = None
     try:
-        own = structure(top, Framework)
+        own = _CONVERTER.structure(top, Framework)
     except ValidationError as exc:
         problems += _hint_version(exc.errors, data)
 
@@ -240,8 +242,6 @@ def _hint_version(problems: Sequence[Problem], data: Mapping[str, Any]) -> list[
 def _structure_rounds(
     data: Mapping[str, Any], base: Framework | None, problems: list[Problem]
 ) -> tuple[Round, ...]:
-    from valuecycles.io._convert import structure
-
     fallback = base.rounds if base is not None else DEFAULT_ROUNDS
     if "rounds" not in data:
         return fallback
@@ -256,7 +256,7 @@ def _structure_rounds(
     broken = False
     for i, item in enumerate(raw):
         try:
-            rounds.append(structure(item, Round, root=f"$.rounds[{i}]"))
+            rounds.append(_CONVERTER.structure(item, Round, root=f"$.rounds[{i}]"))
         except ValidationError as exc:
             problems += exc.errors
             broken = True
@@ -281,8 +281,6 @@ def _structure_cycles(
     problems: list[Problem],
 ) -> tuple[dict[int, Cycle], dict[int, str]]:
     """The file's own cycles by their index in the file, and their ``after``s."""
-    from valuecycles.io._convert import structure
-
     raw = data.get("cycles", [])
     cycles: dict[int, Cycle] = {}
     afters: dict[int, str] = {}
@@ -319,7 +317,7 @@ def _structure_cycles(
         if base is not None:
             _inherit(item, base)
         try:
-            cycles[i] = structure(item, Cycle, root=path)
+            cycles[i] = _CONVERTER.structure(item, Cycle, root=path)
         except ValidationError as exc:
             problems += exc.errors
     return cycles, afters
@@ -496,12 +494,10 @@ def framework_to_data(framework: Framework) -> dict[str, Any]:
     The result is the whole framework (a base it extended is already merged
     in), so ``extends`` is left out; defaults are left out too.
     """
-    from valuecycles.io._convert import unstructure
-
-    data: dict[str, Any] = unstructure(framework)
+    data: dict[str, Any] = _CONVERTER.unstructure(framework)
     data.pop("extends", None)
     out: dict[str, Any] = {"name": framework.name, "version": framework.version}
     out.update(data)
-    out["rounds"] = [unstructure(r) for r in framework.rounds]
-    out["cycles"] = [unstructure(c) for c in framework.cycles]
+    out["rounds"] = [_CONVERTER.unstructure(r) for r in framework.rounds]
+    out["cycles"] = [_CONVERTER.unstructure(c) for c in framework.cycles]
     return out

@@ -9,7 +9,8 @@ home of the document layer, for code that wants only it.
 True
 """
 
-from valuecycles.io._document import dump, dumps, load, loads
+from valuecycles.io._convert import to_data
+from valuecycles.io._document import ReadResult, dump, dumps, load, loads, read, reads
 from valuecycles.io._roundtrip import Addition, add_to_document
 from valuecycles.io._schema import case_schema, framework_schema
 from valuecycles.io._tables import (
@@ -23,6 +24,7 @@ from valuecycles.io._workbook import export_workbook
 __all__ = [
     "Addition",
     "ImportReport",
+    "ReadResult",
     "add_observations",
     "add_to_document",
     "case_schema",
@@ -34,4 +36,7 @@ __all__ = [
     "import_observations",
     "load",
     "loads",
+    "read",
+    "reads",
+    "to_data",
 ]

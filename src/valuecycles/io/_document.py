@@ -1,225 +1,199 @@
-"""Load and dump case documents: parse, migrate, structure, validate, report."""
+"""Case documents in and out: one read path, from any format to a checked case.
+
+Every way in (:func:`load`, :func:`loads`, :func:`read`, :func:`reads`)
+ends in :func:`_read`: a document that is plainly right is read whole by the
+msgspec mirror (JSON bytes or text decoded straight into it); any other goes
+through the strict converter, whose lists still take each plainly right item
+through the mirror, and which reports every problem. When the converter
+refuses the document, what can be read of it is salvaged so the whole-case
+checks (references, ids, cycles) still report their problems in the same go.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 import orjson
 
 from valuecycles._gc import gc_paused
-from valuecycles._text import atomic_write, format_for, parse_text, read_text, serialize
+from valuecycles._text import (
+    atomic_write,
+    decode_text,
+    format_for,
+    parse_text,
+    read_bytes,
+    read_text,
+    serialize,
+    with_positions,
+)
 from valuecycles.errors import Problem, ValidationError, ValidationReport
-from valuecycles.framework._model import Framework
-from valuecycles.io import _convert
+from valuecycles.framework import Framework, get_framework
 from valuecycles.io._convert import check_schema_version, structure, unstructure_case
 from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
-from valuecycles.model._case import Case
-from valuecycles.model._validate import validate
+from valuecycles.model import Case, check_case, validate
 
-__all__ = [
-    "MIGRATIONS",
-    "case_from_data",
-    "dump",
-    "dumps",
-    "load",
-    "loads",
-    "migrate",
-    "register_migration",
-]
+__all__ = ["ReadResult", "dump", "dumps", "load", "loads", "read", "reads"]
 
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
-#: Upgrades of old documents: ``MIGRATIONS[n]`` turns version ``n`` into ``n + 1``.
-MIGRATIONS: dict[int, Migration] = {}
+Where = Mapping[str, tuple[int, int]]
+_BOM = b"\xef\xbb\xbf"
 
 
-def register_migration(from_version: int) -> Callable[[Migration], Migration]:
-    """Register a function that upgrades a document from ``from_version`` by one.
+@attrs.frozen
+class ReadResult:
+    """What :func:`read` or :func:`reads` found: the ``case`` and the ``report``.
 
-    The function takes and returns the plain data of the document; the
-    library sets ``schema_version`` afterwards.
+    ``case`` is None when the report has errors. Every problem carries its
+    path and, read from a file or text that had them, its line and column.
+
+    >>> import valuecycles as vc
+    >>> result = vc.reads("schema_version: 1\\nframework: wenger-trayner\\ncommunity: {}\\n")
+    >>> result.case is None, [(p.code, p.line) for p in result.report.errors]
+    (True, [('missing-field', 3)])
     """
 
-    def decorate(func: Migration) -> Migration:
-        MIGRATIONS[from_version] = func
-        return func
+    case: Case | None
+    report: ValidationReport
 
-    return decorate
+    def raise_for_errors(self, source: str | None = None) -> Case:
+        """The case, or :class:`~valuecycles.ValidationError` with every problem."""
+        if self.case is None:
+            raise ValidationError(self.report.errors, self.report.warnings, source=source)
+        return self.case
 
 
-def migrate(data: Any, *, to: int | None = None) -> Any:
-    """Upgrade a document's plain data, version by version, up to ``to``.
+def _failed(errors: list[Problem], warnings: list[Problem], where: Where) -> ReadResult:
+    return ReadResult(
+        None, ValidationReport(with_positions(errors, where), with_positions(warnings, where))
+    )
 
-    ``to`` defaults to the version this library writes. A migration that
-    fails is reported as a ``migration-failed`` problem, never a traceback.
-    """
-    if to is None:
-        to = _convert.SCHEMA_VERSION
+
+def _checked(case: Case, framework: Framework | None, where: Where) -> ReadResult:
+    """The case with its warnings, or no case and its errors: the whole-case checks."""
+    report = validate(case, framework)
+    if report.errors:
+        return _failed(list(report.errors), list(report.warnings), where)
+    return ReadResult(case, ValidationReport((), with_positions(list(report.warnings), where)))
+
+
+def _read(data: object, framework: Framework | None, where: Where) -> ReadResult:
+    """The one read path from plain data: mirror, converter, salvage, then the case's checks."""
     if not isinstance(data, dict):
-        return data
-    version = data.get("schema_version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        return data
-    while version < to:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise ValidationError(
-                [
-                    Problem(
-                        "$.schema_version",
-                        "unsupported-version",
-                        f"no migration from schema version {version} to {version + 1} "
-                        f"is registered; this valuecycles reads version {to}",
-                    )
-                ]
-            )
-        try:
-            data = step(dict(data))
-        except Exception as exc:
-            raise ValidationError(
-                [
-                    Problem(
-                        "$",
-                        "migration-failed",
-                        f"upgrading the document from schema version {version} to "
-                        f"{version + 1} failed: {type(exc).__name__}: {exc}",
-                    )
-                ]
-            ) from exc
-        if not isinstance(data, dict):
-            raise ValidationError(
-                [
-                    Problem(
-                        "$",
-                        "migration-failed",
-                        f"the migration from schema version {version} returned "
-                        f"{type(data).__name__}, not a mapping",
-                    )
-                ]
-            )
-        version += 1
-        data["schema_version"] = version
-    return data
-
-
-def _with_positions(problems: list[Problem], where: dict[str, tuple[int, int]]) -> list[Problem]:
-    if not where:
-        return problems
-    out = []
-    for p in problems:
-        if p.line is not None:
-            out.append(p)
-            continue
-        path = p.path
-        while path and path not in where:
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
-        if path:
-            line, column = where[path]
-            p = attrs.evolve(p, line=line, column=column)
-        out.append(p)
-    return out
-
-
-def case_from_data(
-    data: Any,
-    *,
-    framework: Framework | None = None,
-    where: dict[str, tuple[int, int]] | None = None,
-    source: str | None = None,
-) -> Case:
-    """Build and validate a case from a document's plain data (see :func:`checked_case`)."""
-    return checked_case(data, framework=framework, where=where, source=source)[0]
-
-
-def checked_case(
-    data: Any,
-    *,
-    framework: Framework | None = None,
-    where: dict[str, tuple[int, int]] | None = None,
-    source: str | None = None,
-) -> tuple[Case, ValidationReport]:
-    """Build and validate a case; return it with the report (warnings only).
-
-    Raises :class:`ValidationError` with every problem: structural ones
-    (unknown keys, wrong types, missing fields) and, for the parts that
-    could be read, the whole-case ones (references, ids, cycles) together.
-    """
-    with gc_paused():
-        return _checked_case(data, framework, where or {}, source)
-
-
-def _checked_case(
-    data: Any,
-    framework: Framework | None,
-    where: dict[str, tuple[int, int]],
-    source: str | None,
-    *,
-    tried: bool = False,
-) -> tuple[Case, ValidationReport]:
-    if not isinstance(data, dict):
-        raise ValidationError(
-            [Problem("$", "wrong-type", "a case document must be a mapping at the top")],
-            source=source,
-        )
+        problem = Problem("$", "wrong-type", "a case document must be a mapping at the top")
+        return _failed([problem], [], where)
     problems = check_schema_version(data)
     if problems:
-        raise ValidationError(_with_positions(problems, where), source=source)
-    upgraded = migrate(data)
-    # A plainly right document is read by msgspec; any other by the converter,
-    # which reports every problem (``tried``: the same data was just refused).
-    case = None if tried and upgraded is data else from_data(upgraded)
-    if case is None:
-        return _structured_case(upgraded, framework, where, source)
-    return _validated(case, framework, where, source)
-
-
-def _structured_case(
-    data: dict[str, Any],
-    framework: Framework | None,
-    where: dict[str, tuple[int, int]],
-    source: str | None,
-) -> tuple[Case, ValidationReport]:
+        return _failed(problems, [], where)
+    case = from_data(data)
+    if case is not None:
+        return _checked(case, framework, where)
     try:
         case = structure(data, Case)
     except ValidationError as exc:
         structural = list(exc.errors)
         salvaged = salvage(data, structural)
         if salvaged is None:
-            raise ValidationError(_with_positions(structural, where), source=source) from None
+            return _failed(structural, [], where)
         readable, broken, back = salvaged
-        report = validate(readable, framework, _broken_ids=broken)
+        report = check_case(readable, framework, broken_ids=broken)
         semantic = [attrs.evolve(p, path=back(p.path)) for p in report.errors]
-        raise ValidationError(
-            _with_positions(ordered([*structural, *semantic]), where),
-            _with_positions([attrs.evolve(p, path=back(p.path)) for p in report.warnings], where),
-            source=source,
-        ) from None
-    return _validated(case, framework, where, source)
+        warnings = [attrs.evolve(p, path=back(p.path)) for p in report.warnings]
+        return _failed(ordered([*structural, *semantic]), warnings, where)
+    return _checked(case, framework, where)
 
 
-def _validated(
-    case: Case,
-    framework: Framework | None,
-    where: dict[str, tuple[int, int]],
-    source: str | None,
-) -> tuple[Case, ValidationReport]:
-    """The case with its warnings, or :class:`ValidationError` with its errors."""
-    report = validate(case, framework)
-    if report.errors:
-        raise ValidationError(
-            _with_positions(list(report.errors), where),
-            _with_positions(list(report.warnings), where),
-            source=source,
-        )
-    return case, ValidationReport((), _with_positions(list(report.warnings), where))
+def _read_json(raw: bytes | str, framework: Framework | None, name: str) -> ReadResult:
+    case = from_json(raw)
+    if case is not None:
+        return _checked(case, framework, {})
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        # Read again the usual way, which says where the text or the JSON breaks.
+        try:
+            text = decode_text(raw, name) if isinstance(raw, bytes) else raw
+        except ValidationError as exc:
+            return _failed(list(exc.errors), [], {})
+        return _read_text(text, "json", framework)
+    return _read(data, framework, {})
 
 
-def loads(text: str, format: str = "yaml", *, framework: Framework | None = None) -> Case:
-    """Read a case from text in ``format`` (``json``, ``yaml`` or ``toml``).
+def _read_text(text: str, fmt: str, framework: Framework | None) -> ReadResult:
+    try:
+        data, where = parse_text(text, fmt)
+    except ValidationError as exc:
+        return _failed(list(exc.errors), [], {})
+    return _read(data, framework, where)
+
+
+def reads(
+    text: str | bytes | Mapping[str, Any],
+    format: str = "yaml",
+    *,
+    framework: Framework | None = None,
+) -> ReadResult:
+    """Read a case from text in ``format`` in one pass, never raising for a bad document.
+
+    ``text`` may also be JSON bytes, or data already parsed (a mapping, as
+    ``json.loads`` or :meth:`Case.to_dict` give it; ``format`` is then not
+    used). The result holds the ``case`` (None when there are errors) and
+    the ``report``: every error and every warning, with lines.
+
+    >>> import valuecycles as vc
+    >>> result = vc.reads('{"schema_version": 1, "framework": "wenger-trayner", '
+    ...                   '"community": {"name": "Evaluators"}}', "json")
+    >>> result.case.community.name, result.report.valid
+    ('Evaluators', True)
+    """
+    with gc_paused():
+        if not isinstance(text, str | bytes):  # data already parsed
+            return _read(dict(text) if isinstance(text, Mapping) else text, framework, {})
+        fmt = format_for("", format)
+        if fmt == "json":
+            return _read_json(text, framework, "the text")
+        if isinstance(text, bytes):
+            try:
+                text = decode_text(text, "the text")
+            except ValidationError as exc:
+                return _failed(list(exc.errors), [], {})
+        return _read_text(text, fmt, framework)
+
+
+def read(path: str | os.PathLike[str], *, framework: Framework | None = None) -> ReadResult:
+    """Read a case file in one pass, never raising for a bad document (see :func:`reads`).
+
+    A file that cannot be read (missing, not UTF-8, of an unknown suffix) is
+    a problem in the report too. Reading never changes the file.
+
+    >>> import valuecycles as vc
+    >>> result = vc.read("examples/evaluators-network.yaml")
+    >>> result.case.community.name, len(result.report.errors)
+    ('Evaluation practitioners network', 0)
+    """
+    try:
+        fmt = format_for(path)
+        with gc_paused():
+            if fmt == "json":
+                raw = read_bytes(path)
+                raw = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
+                return _read_json(raw, framework, os.fspath(path))
+            return _read_text(read_text(path), fmt, framework)
+    except ValidationError as exc:
+        return _failed(list(exc.errors), list(exc.warnings), {})
+
+
+def loads(
+    text: str | bytes | Mapping[str, Any],
+    format: str = "yaml",
+    *,
+    framework: Framework | None = None,
+) -> Case:
+    """Read a case from text in ``format`` (``json``, ``yaml`` or ``toml``), or parsed data.
+
+    Raises :class:`~valuecycles.ValidationError` listing every problem.
 
     >>> import valuecycles as vc
     >>> case = vc.loads('''
@@ -229,98 +203,67 @@ def loads(text: str, format: str = "yaml", *, framework: Framework | None = None
     ... ''', "yaml")
     >>> case.community.name
     'Evaluators'
+    >>> vc.loads(case.to_dict()) == case
+    True
     """
-    with gc_paused():
-        data, where = parse_text(text, format)
-        return case_from_data(data, framework=framework, where=where)
-
-
-def load_checked(
-    path: str | os.PathLike[str], *, framework: Framework | None = None
-) -> tuple[Case, ValidationReport]:
-    """Read a case file; return it with its warnings. Raises like :func:`load`."""
-    fmt = format_for(path)
-    name = os.fspath(path)
-    with gc_paused():
-        return _load_checked(path, fmt, name, framework)
-
-
-def _load_checked(
-    path: str | os.PathLike[str], fmt: str, name: str, framework: Framework | None
-) -> tuple[Case, ValidationReport]:
-    # The plain data dies when this returns, before the collector is back on:
-    # it is then never walked, only freed.
-    raw = _json_bytes_of(path) if fmt == "json" else None
-    if raw is not None:
-        case = from_json(raw)
-        if case is not None:
-            return _validated(case, framework, {}, name)
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass  # read below, the usual way, which says where the JSON breaks
-        else:
-            return _checked_case(data, framework, {}, name, tried=True)
-    text = read_text(path)
-    try:
-        data, where = parse_text(text, fmt)
-    except ValidationError as exc:
-        raise ValidationError(exc.errors, source=name) from None
-    return checked_case(data, framework=framework, where=where, source=name)
-
-
-_BOM = b"\xef\xbb\xbf"
-
-
-def _json_bytes_of(path: str | os.PathLike[str]) -> bytes | None:
-    """A JSON file's bytes without a byte order mark, or None if it cannot be read.
-
-    Both JSON readers check the UTF-8 themselves, so the text need not be
-    decoded first. A file that cannot be read is read again the usual way,
-    which reports the problem in its own words.
-    """
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return None
-    return raw[len(_BOM) :] if raw.startswith(_BOM) else raw
+    return reads(text, format, framework=framework).raise_for_errors()
 
 
 def load(path: str | os.PathLike[str], *, framework: Framework | None = None) -> Case:
     """Read and validate a case file; the format comes from the suffix.
 
-    Raises :class:`ValidationError` listing every problem, each with its
-    path and, for YAML, its line. Loading never changes the file.
+    Raises :class:`~valuecycles.ValidationError` listing every problem, each
+    with its path and, where the file has them, its line. Loading never
+    changes the file.
+
+    >>> import valuecycles as vc
+    >>> vc.load("examples/evaluators-network.yaml").community.name
+    'Evaluation practitioners network'
     """
-    return load_checked(path, framework=framework)[0]
+    return read(path, framework=framework).raise_for_errors(os.fspath(path))
 
 
 def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:
-    if framework is None:
-        from valuecycles.framework._registry import get_framework
-
+    """The case's cycle keys in its framework's order (unknown ones last)."""
+    fw = framework
+    if fw is None:
         try:
-            framework = get_framework(case.framework)
+            fw = get_framework(case.framework)
         except Exception:
-            framework = None
-    if framework is None:
-        return ()
-    return tuple(sorted(case.cycles, key=lambda k: _position(framework, k)))
+            return ()
+        if fw is None:
+            return ()
+
+    def position(key: str) -> int:
+        canonical = fw.resolve(key)
+        return fw.cycle_keys.index(canonical) if canonical else len(fw.cycles)
+
+    return tuple(sorted(case.cycles, key=position))
 
 
-def _position(framework: Framework, key: str) -> int:
-    canonical = framework.resolve(key)
-    return framework.cycle_keys.index(canonical) if canonical else len(framework.cycles)
+def _plain(case: Case, framework: Framework | None) -> dict[str, Any]:
+    return unstructure_case(case, _cycle_order(case, framework))
 
 
 def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = None) -> str:
     """Text of a case in ``format``: stable key order, defaults left out.
 
     Cycles come in the framework's order.
+
+    >>> import valuecycles as vc
+    >>> case = vc.Case(community=vc.Community(name="Evaluators"))
+    >>> print(vc.dumps(case, "toml"), end="")
+    schema_version = 1
+    framework = "wenger-trayner"
+    <BLANKLINE>
+    [community]
+    name = "Evaluators"
     """
     with gc_paused():
-        return serialize(unstructure_case(case, _cycle_order(case, framework)), format)
+        fmt = format_for("", format)
+        if fmt == "json":
+            return _json_bytes(case, framework).decode("utf-8")
+        return serialize(_plain(case, framework), fmt)
 
 
 def dump(
@@ -333,16 +276,12 @@ def dump(
     """Write a case to a file, atomically; the format comes from the suffix."""
     fmt = format_for(path, format)
     if fmt == "json":
-        # The bytes orjson gives, as they are: the same as ``dumps``, encoded.
         with gc_paused():
-            text = _json_bytes(case, framework)
-        atomic_write(path, text)
+            data = _json_bytes(case, framework)
+        atomic_write(path, data)
         return
     atomic_write(path, dumps(case, fmt, framework=framework))
 
 
 def _json_bytes(case: Case, framework: Framework | None) -> bytes:
-    # The plain data dies when this returns, inside the caller's gc_paused
-    # block: the collector never walks it, it is only freed.
-    data = unstructure_case(case, _cycle_order(case, framework))
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(_plain(case, framework), option=orjson.OPT_INDENT_2) + b"\n"

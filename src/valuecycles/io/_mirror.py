@@ -1,4 +1,4 @@
-"""Reading documents that are plainly right at C speed, through msgspec.
+"""Reading what is plainly right at C speed, through msgspec.
 
 Most documents a program loads have nothing wrong with them. For those, this
 module reads the whole case in two strides: msgspec parses the JSON bytes (or
@@ -15,10 +15,14 @@ every problem with its own codes, messages and paths. This module never
 reports anything, so it can only ever be faster, never different; the tests
 fuzz documents through both paths and compare what they give.
 
+The same mirrors read single items (:func:`item_reader`): the converter
+tries each item of a list of models through them first, so a document with
+one mistake among many observations pays cattrs' price for that one only.
+
 The mirrors and the functions are made from the models' own fields the
 first time they are needed, so a field added to a model is read here too.
-A field whose type this module does not know turns the fast path off
-(:func:`enabled`) rather than read it wrongly.
+A field whose type this module was not written for is an error at that
+first use (a test reads every model through it), never a silent slow path.
 """
 
 from __future__ import annotations
@@ -38,6 +42,10 @@ from valuecycles._frozen import fill_lines
 from valuecycles._text import (
     GOOD_IDS,
     GOOD_PERIODS,
+    INT_MAX,
+    INT_MIN,
+    KEY,
+    REQUIRED,
     check_id,
     check_period,
     check_text,
@@ -46,21 +54,16 @@ from valuecycles._text import (
     new_id,
     new_period,
 )
-from valuecycles.io._convert import _REQUIRED_IN_DOCUMENT, RENAMES
 from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
 from valuecycles.model._types import Check
 
-__all__ = ["enabled", "from_data", "from_json"]
+__all__ = ["from_data", "from_json", "item_reader"]
 
 _MAX_FLOAT: Final = sys.float_info.max
 #: The numbers every format carries: 64-bit integers and finite floats.
-_Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+_Int = Annotated[int, msgspec.Meta(ge=INT_MIN, le=INT_MAX)]
 _Float = Annotated[float, msgspec.Meta(ge=-_MAX_FLOAT, le=_MAX_FLOAT)]
 _Scalar = str | _Int | _Float | bool
-
-
-class _Unknown(Exception):
-    """A field type this module was not written for."""
 
 
 class _Refused(Exception):
@@ -91,7 +94,7 @@ def _check(check: Callable[[object], Any], own_id: bool) -> Lines:
         return lambda v: [f"if not {v}.strip(): raise _Refused"]
     if check is check_period:
         return lambda v: [f"if {v} not in _periods and not _new_period({v}): raise _Refused"]
-    raise _Unknown(f"no fast check for {check!r}")
+    raise TypeError(f"no fast check for {check!r}")
 
 
 def _indented(lines: list[str]) -> list[str]:
@@ -104,7 +107,7 @@ def _field(t: Any, own_id: bool = False) -> tuple[Any, Lines]:
     if origin is Annotated:
         checks = [m.check for m in t.__metadata__ if isinstance(m, Check)]
         if len(checks) != 1:
-            raise _Unknown(f"no fast path for {t!r}")
+            raise TypeError(f"no fast path for {t!r}")
         if checks[0] is check_value:
             # The mirror type says it all: a 64-bit int, a finite float or a text.
             return _Int | _Float | str, _nothing
@@ -124,7 +127,7 @@ def _field(t: Any, own_id: bool = False) -> tuple[Any, Lines]:
                 f"if {v} is not None:",
                 *_indented(finish(v)),
             ]
-        raise _Unknown(f"no fast path for {t!r}")
+        raise TypeError(f"no fast path for {t!r}")
     if origin is Literal:
         return t, _nothing
     if origin is tuple:
@@ -137,14 +140,14 @@ def _field(t: Any, own_id: bool = False) -> tuple[Any, Lines]:
         return t, _nothing
     if t is int:
         return _Int, _nothing
-    raise _Unknown(f"no fast path for {t!r}")
+    raise TypeError(f"no fast path for {t!r}")
 
 
 def _tuple(t: Any) -> tuple[Any, Lines]:
     # A null list is the empty list, as on the converter's path.
     args = get_args(t)
     if len(args) != 2 or args[1] is not Ellipsis:
-        raise _Unknown(f"no fast path for {t!r}")
+        raise TypeError(f"no fast path for {t!r}")
     item = args[0]
     if attrs.has(item):
         build = f"build_{item.__name__}"
@@ -165,7 +168,7 @@ def _dict(t: Any) -> tuple[Any, Lines]:
     # A null mapping is the empty mapping, as on the converter's path.
     key, value = get_args(t)
     if key is not str:
-        raise _Unknown(f"no fast path for {t!r}")
+        raise TypeError(f"no fast path for {t!r}")
     if value is CyclePlan:
         # Keys are cycle ids; a null plan is an empty one.
         return dict[str, _mirror(CyclePlan) | None] | None, lambda v: [  # type: ignore[misc]
@@ -178,7 +181,7 @@ def _dict(t: Any) -> tuple[Any, Lines]:
         ]
     inner, finish = _field(value)
     if finish is not _nothing:
-        raise _Unknown(f"no fast path for {t!r}")
+        raise TypeError(f"no fast path for {t!r}")
     return dict[str, inner] | None, lambda v: [f"if {v} is None: {v} = {{}}"]  # type: ignore[valid-type]
 
 
@@ -227,7 +230,6 @@ def _mirror(cls: type) -> type:
     if found is not None:
         return found
     hints = typing.get_type_hints(cls, include_extras=True)
-    required = _REQUIRED_IN_DOCUMENT.get(cls, ())
     name = cls.__name__
     fields: list[tuple[Any, ...]] = []
     body: list[str] = []
@@ -241,7 +243,7 @@ def _mirror(cls: type) -> type:
         else:
             kind, finish = _field(hints[a.name], own_id=a.name == "id")
         lines = finish(var)
-        if a.default is attrs.NOTHING or a.name in required:
+        if a.default is attrs.NOTHING or a.metadata.get(REQUIRED):
             fields.append((a.name, kind))
         elif not isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
             fields.append((a.name, kind, a.default))
@@ -270,7 +272,7 @@ def _mirror(cls: type) -> type:
         fields,
         kw_only=True,
         forbid_unknown_fields=True,
-        rename=RENAMES.get(cls) or None,
+        rename={a.name: a.metadata[KEY] for a in attrs.fields(cls) if KEY in a.metadata} or None,
         gc=False,
     )
     _MIRRORS[cls] = mirror
@@ -287,40 +289,23 @@ def _mirror(cls: type) -> type:
 
 
 _Readers = tuple[msgspec.json.Decoder[Any], type, Callable[[Any], Case]]
-_made: list[_Readers | None] = []
+_made: list[_Readers] = []
 _making = threading.Lock()
 
 
-def _readers() -> _Readers | None:
-    """The JSON decoder, the case's mirror and its builder (made once); None if unknown."""
-    if _made:
-        return _made[0]
-    with _making:  # two threads loading their first case make them once
-        if not _made:
-            try:
+def _readers() -> _Readers:
+    """The JSON decoder, the case's mirror and its builder, made once."""
+    if not _made:
+        with _making:  # two threads loading their first case make them once
+            if not _made:
                 mirror = _mirror(Case)
-            except _Unknown:
-                _made.append(None)
-            else:
                 _made.append((msgspec.json.Decoder(mirror), mirror, _NAMESPACE["build_Case"]))
     return _made[0]
 
 
-#: Whether documents take this path at all; the tests turn it off to compare paths.
-_use_mirror = True
-
-
-def enabled() -> bool:
-    """Whether documents take this path (it is on, and every field type is known)."""
-    return _use_mirror and _readers() is not None
-
-
-def from_json(raw: bytes) -> Case | None:
-    """The case in JSON bytes if it is plainly right, else None."""
-    readers = _readers() if _use_mirror else None
-    if readers is None:
-        return None
-    decoder, _, build = readers
+def from_json(raw: bytes | str) -> Case | None:
+    """The case in JSON bytes or text if it is plainly right, else None."""
+    decoder, _, build = _readers()
     try:
         return build(decoder.decode(raw))
     except (msgspec.MsgspecError, ValueError, _Refused):  # not JSON, not UTF-8, not right
@@ -329,11 +314,32 @@ def from_json(raw: bytes) -> Case | None:
 
 def from_data(data: object) -> Case | None:
     """The case in plain data (from YAML, TOML or Python) if plainly right, else None."""
-    readers = _readers() if _use_mirror else None
-    if readers is None:
-        return None
-    _, mirror, build = readers
+    _, mirror, build = _readers()
     try:
         return build(msgspec.convert(data, mirror))
     except (msgspec.MsgspecError, ValueError, _Refused):
         return None
+
+
+def item_reader(cls: type) -> Callable[[Any], Any]:
+    """A function giving the model ``cls`` for plain data that is plainly right, else None.
+
+    >>> import valuecycles as vc
+    >>> read = item_reader(vc.Flow)
+    >>> read({"from": "a", "to": "b"})
+    Flow(from_='a', to='b', rationale=None, extra={})
+    >>> read({"from": "a", "to": 3}) is None
+    True
+    """
+    _readers()  # every model's mirror and builder are made with the case's
+    mirror = _mirror(cls)
+    build = _NAMESPACE[f"build_{cls.__name__}"]
+    convert = msgspec.convert
+
+    def read(item: object) -> Any:
+        try:
+            return build(convert(item, mirror))
+        except (msgspec.MsgspecError, ValueError, _Refused):
+            return None
+
+    return read

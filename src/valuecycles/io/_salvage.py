@@ -19,12 +19,13 @@ from typing import Any, get_args, get_origin
 
 import attrs
 
+from valuecycles._text import KEY, REQUIRED
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.io._convert import RENAMES, structure
+from valuecycles.io._convert import structure
 from valuecycles.io._mirror import from_data
 from valuecycles.model._case import Case
 
-__all__ = ["PLACEHOLDER", "ordered", "salvage"]
+__all__ = ["ordered", "salvage"]
 
 _ITEM = re.compile(r"^(.*\[\d+\])")
 _CYCLE = re.compile(r"^(\$\.cycles\.[^.\[]+)")
@@ -60,20 +61,17 @@ def _type_at(path: str) -> tuple[Any, bool]:
             t, required = args[0], True
         elif attrs.has(t) and key is not None:
             attrs.resolve_types(t)
-            back = {v: k for k, v in RENAMES.get(t, {}).items()}
+            back = {a.metadata[KEY]: a.name for a in attrs.fields(t) if KEY in a.metadata}
             field = attrs.fields_dict(t).get(back.get(key, key))
             if field is None:
                 return Any, False
-            required = field.default is attrs.NOTHING or (t is Case and key in _CASE_REQUIRED)
+            required = field.default is attrs.NOTHING or bool(field.metadata.get(REQUIRED))
             t = field.type
         elif get_origin(t) is dict:
             t, required = get_args(t)[1], True
         else:
             return Any, False
     return t, required
-
-
-_CASE_REQUIRED = ("schema_version", "framework")
 
 
 def _placeholder(t: Any) -> Any:
@@ -103,9 +101,8 @@ def _placeholder(t: Any) -> Any:
     return _MISSING
 
 
-_BROKEN = "\x00broken"
 #: The text that stands in for a bad value; problems that mention it are not reported.
-PLACEHOLDER = _BROKEN
+_BROKEN = "\x00broken"
 
 
 def _own(data: Any, path: str, copied: set[int]) -> None:

@@ -17,10 +17,9 @@ from typing import Any, Final, Literal, get_args, get_origin
 
 import attrs
 
-from valuecycles._text import non_empty_str
+from valuecycles._text import REQUIRED, Check, document_key, non_empty_str, null_is_empty
 from valuecycles.framework._file import CYCLE_FILE_KEYS
 from valuecycles.framework._model import Cycle, Framework, Guidance, Round
-from valuecycles.io._convert import document_key
 from valuecycles.model._case import (
     SCHEMA_VERSION,
     Aspiration,
@@ -37,7 +36,6 @@ from valuecycles.model._case import (
     Story,
     Verification,
 )
-from valuecycles.model._types import Check
 
 __all__ = ["DRAFT", "case_schema", "framework_schema"]
 
@@ -49,10 +47,6 @@ DATE_PATTERN: Final = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
 _NON_BLANK: Final = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
-#: Keys a document must give although the model has a default for them.
-_REQUIRED_IN_DOCUMENT: Final[dict[type, tuple[str, ...]]] = {Case: ("schema_version", "framework")}
-#: Models whose value may also be ``null`` in a document (read as empty).
-_NULLABLE_MODELS: Final = (CyclePlan,)
 _CASE_MODELS: Final = (
     Case,
     Community,
@@ -111,7 +105,7 @@ def _type_schema(t: Any) -> dict[str, Any]:
     if t in _SCALARS:
         return {"type": _SCALARS[t]}
     if attrs.has(t):
-        return _nullable(_ref(t)) if t in _NULLABLE_MODELS else _ref(t)
+        return _nullable(_ref(t)) if null_is_empty(t) else _ref(t)
     raise TypeError(f"no JSON Schema for {t!r}")  # pragma: no cover - a model the walk misses
 
 
@@ -131,7 +125,7 @@ def _model_schema(cls: type) -> dict[str, Any]:
         if field.validator is non_empty_str:
             schema = dict(_NON_BLANK)
         properties[key] = schema
-        if field.default is attrs.NOTHING or field.name in _REQUIRED_IN_DOCUMENT.get(cls, ()):
+        if field.default is attrs.NOTHING or field.metadata.get(REQUIRED):
             required.append(key)
     out: dict[str, Any] = {"type": "object"}
     doc = (cls.__doc__ or "").strip().split("\n\n")[0]

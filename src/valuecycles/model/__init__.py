@@ -16,6 +16,7 @@ from valuecycles.model._case import (
     Story,
     Verification,
 )
+from valuecycles.model._validate import check_case, validate
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -32,4 +33,6 @@ __all__ = [
     "Step",
     "Story",
     "Verification",
+    "check_case",
+    "validate",
 ]

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
+import orjson
 
 from valuecycles._text import (
+    KEY,
+    REQUIRED,
+    Converter,
     Invalid,
     check_date,
     check_extra,
@@ -110,7 +114,7 @@ def _extra_field() -> Any:
     return attrs.field(factory=dict, validator=_extra, kw_only=True)
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Community:
     """The community whose value the case plans and assesses."""
 
@@ -119,7 +123,7 @@ class Community:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Measure:
     """A value at a date: an indicator's baseline, target or milestone."""
 
@@ -127,7 +131,7 @@ class Measure:
     date: _dt.date | None = attrs.field(default=None, validator=_opt_date)
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Aspiration:
     """What the community hopes for in a cycle."""
 
@@ -136,7 +140,7 @@ class Aspiration:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Condition:
     """What must be in place (an ``enabler``) or could get in the way (a ``risk``).
 
@@ -152,7 +156,7 @@ class Condition:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Indicator:
     """Something that would tell whether value is being created.
 
@@ -181,7 +185,7 @@ class Indicator:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class DataSource:
     """Data to collect: how (``method``), how often (``cadence``), by whom (``owner``).
 
@@ -206,9 +210,12 @@ ROUND_FIELDS: Final = {
 }
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class CyclePlan:
     """One cycle of the plan: its four rounds."""
+
+    # A document may write ``immediate: null`` (or nothing) for an empty cycle.
+    __valuecycles_null_is_empty__: ClassVar[bool] = True
 
     aspirations: tuple[Aspiration, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_each(Aspiration)
@@ -227,20 +234,20 @@ class CyclePlan:
         return bool(self.aspirations or self.conditions or self.indicators or self.data)
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Flow:
     """A declared flow of value from one indicator to another.
 
     In a document the source is the key ``from``; in Python it is ``from_``.
     """
 
-    from_: Id = attrs.field(validator=_id)
+    from_: Id = attrs.field(validator=_id, metadata={KEY: "from"})
     to: Id = attrs.field(validator=_id)
     rationale: str | None = attrs.field(default=None, validator=_opt_str)
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Observation:
     """One value of an indicator at a date.
 
@@ -267,7 +274,7 @@ class Observation:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Verification:
     """Whether someone has checked a story (as in Outcome Harvesting)."""
 
@@ -279,7 +286,7 @@ class Verification:
     note: str | None = attrs.field(default=None, validator=_opt_str)
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Step:
     """One step of a value-creation story, in one cycle.
 
@@ -295,7 +302,7 @@ class Step:
     extra: Extra = _extra_field()
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Story:
     """A value-creation story: one person's account, step by step across cycles.
 
@@ -331,7 +338,7 @@ def _check_cycles(_inst: object, _attribute: attrs.Attribute[Any], value: dict[s
             raise TypeError(f"cycles[{key!r}]: expected CyclePlan, got {type(plan).__name__}")
 
 
-@attrs.frozen(weakref_slot=False)
+@attrs.frozen
 class Case:
     """One community's case: its plan, cycle by round, and its evidence.
 
@@ -348,9 +355,14 @@ class Case:
     """
 
     schema_version: int = attrs.field(
-        default=SCHEMA_VERSION, validator=field_validator(check_number), kw_only=True
+        default=SCHEMA_VERSION,
+        validator=field_validator(check_number),
+        kw_only=True,
+        metadata={REQUIRED: True},
     )
-    framework: Id = attrs.field(default="wenger-trayner", validator=_id, kw_only=True)
+    framework: Id = attrs.field(
+        default="wenger-trayner", validator=_id, kw_only=True, metadata={REQUIRED: True}
+    )
     framework_version: str | None = attrs.field(default=None, validator=_opt_str, kw_only=True)
     community: Community = attrs.field(
         validator=attrs.validators.instance_of(Community), kw_only=True
@@ -368,6 +380,18 @@ class Case:
         default=(), converter=to_tuple, validator=_each(Story), kw_only=True
     )
     extra: Extra = _extra_field()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The case as JSON-ready data in the document's own shape (dates as ``YYYY-MM-DD``).
+
+        :func:`valuecycles.loads` reads it back as the same case.
+
+        >>> import valuecycles as vc
+        >>> vc.Case(community=vc.Community(name="Evaluators")).to_dict()
+        {'schema_version': 1, 'framework': 'wenger-trayner', 'community': {'name': 'Evaluators'}}
+        """
+        data: dict[str, Any] = orjson.loads(orjson.dumps(_writer().unstructure(self)))
+        return data
 
     def plan(self, cycle: str) -> CyclePlan:
         """The plan for one cycle, empty if the case has none."""
@@ -450,3 +474,13 @@ class Case:
         cycles = dict(self.cycles)
         cycles[cycle] = plan
         return attrs.evolve(self, cycles=cycles)
+
+
+_WRITERS: list[Converter] = []
+
+
+def _writer() -> Converter:
+    """The converter that writes a case as plain data (made on first use)."""
+    if not _WRITERS:
+        _WRITERS.append(Converter())
+    return _WRITERS[0]

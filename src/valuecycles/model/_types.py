@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
-
-import attrs
+from typing import Annotated, Literal
 
 from valuecycles._text import (
+    Check,
     check_id,
     check_period,
     check_text,
@@ -39,14 +38,6 @@ __all__ = [
     "Value",
     "VerificationStatus",
 ]
-
-
-@attrs.frozen(eq=False)
-class Check:
-    """Metadata on an ``Annotated`` type: the check the document loader runs."""
-
-    check: Callable[[object], Any]
-    schema: dict[str, Any]
 
 
 Scalar = str | int | float | bool

@@ -11,7 +11,7 @@ from valuecycles.errors import Problem, ValidationReport, known_list, unknown_me
 from valuecycles.framework._model import Framework
 from valuecycles.model._case import Case, Measure, Observation, Story
 
-__all__ = ["validate"]
+__all__ = ["check_case", "validate"]
 
 
 def _article(noun: str) -> str:
@@ -407,12 +407,7 @@ _ROUND_KIND: Final = {
 }
 
 
-def validate(
-    case: Case,
-    framework: Framework | None = None,
-    *,
-    _broken_ids: Iterable[str] = (),
-) -> ValidationReport:
+def validate(case: Case, framework: Framework | None = None) -> ValidationReport:
     """Check a case as a whole and report every problem at once.
 
     It checks that ids are unique, that every reference resolves to an
@@ -435,6 +430,18 @@ def validate(
     >>> print(report.errors[0].message)
     unknown aspiration 'quick'; known: none
     """
+    return check_case(case, framework)
+
+
+def check_case(
+    case: Case, framework: Framework | None = None, *, broken_ids: Iterable[str] = ()
+) -> ValidationReport:
+    """:func:`validate`, passing over references to ``broken_ids``.
+
+    A document reader that had to take elements out of a document (their
+    ids in ``broken_ids``) checks what is left without reporting each
+    reference to them again.
+    """
     from valuecycles.errors import UnknownFrameworkError
     from valuecycles.framework._registry import case_framework
 
@@ -456,7 +463,7 @@ def validate(
                 severity="warning",
             )
         )
-    report = _Checker(case, framework, set(_broken_ids)).run()
+    report = _Checker(case, framework, set(broken_ids)).run()
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     return ValidationReport((*errors, *report.errors), (*warnings, *report.warnings))

@@ -60,6 +60,7 @@ from valuecycles._text._rules import (
     optional_str,
     parse_date,
     str_tuple,
+    to_tuple,
 )
 from valuecycles._text._yaml import YamlProblem, dump_yaml, needs_quotes, parse_yaml
 
@@ -117,5 +118,6 @@ __all__ = [
     "read_text",
     "serialize",
     "str_tuple",
+    "to_tuple",
     "with_positions",
 ]

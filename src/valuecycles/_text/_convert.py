@@ -187,7 +187,7 @@ class Converter:
         self.enum_names = dict(enum_names or {})
         #: Readers tried first for each item of a list of models (class -> reader).
         self.item_readers: dict[type, ItemReader] = {}
-        self._writers: dict[type, Callable[[Any], Any]] = {}
+        self._writers: dict[tuple[type, bool], Callable[[Any], Any]] = {}
         conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
         conv.register_structure_hook(str, lambda v, _t: check_str(v))
         conv.register_structure_hook(bool, lambda v, _t: check_bool(v))
@@ -300,18 +300,24 @@ class Converter:
         except (ClassValidationError, IterableValidationError, Invalid, KeyError) as exc:
             raise ValidationError(list(_problems(exc, root, cls))) from None
 
-    def unstructure(self, model: Any) -> Any:
-        """Plain data for a model: the document's keys in field order, defaults left out."""
-        return self.writer(type(model))(model)
+    def unstructure(self, model: Any, *, shared: bool = False) -> Any:
+        """Plain data for a model: the document's keys in field order, defaults left out.
 
-    def writer(self, cls: type) -> Callable[[Any], Any]:
+        The data is the caller's own: lists and mappings are new. With
+        ``shared``, for a serializer that only reads it (orjson), a model's
+        tuples and mappings are handed over as they are, uncopied.
+        """
+        return self.writer(type(model), shared=shared)(model)
+
+    def writer(self, cls: type, *, shared: bool = False) -> Callable[[Any], Any]:
         """The generated function giving plain data for models of ``cls``."""
-        found = self._writers.get(cls)
+        found = self._writers.get((cls, shared))
         if found is None:
-            found = self._make_writer(cls)
+            self._writers[(cls, shared)] = _Lazy(self, cls, shared)  # while it is being made
+            found = self._writers[(cls, shared)] = self._make_writer(cls, shared)
         return found
 
-    def _make_writer(self, cls: type) -> Callable[[Any], Any]:
+    def _make_writer(self, cls: type, shared: bool) -> Callable[[Any], Any]:
         namespace: dict[str, Any] = {}
         hints = typing.get_type_hints(cls)
         lines = [f"def write_{cls.__name__}(o):", "    d = {}"]
@@ -319,63 +325,69 @@ class Converter:
             if not a.init:
                 continue  # derived from the other fields, never written
             key = a.metadata.get(KEY, a.name)
-            value = self._write_expr(hints[a.name], "v", namespace)
-            always = a.default is attrs.NOTHING or a.metadata.get(REQUIRED)
+            value = self._write_expr(hints[a.name], "v", namespace, shared)
             lines.append(f"    v = o.{a.name}")
-            if always:
+            if a.default is attrs.NOTHING or a.metadata.get(REQUIRED):
                 lines.append(f"    d[{key!r}] = {value}")
                 continue
             factory = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
             default = a.default.factory() if factory else a.default
             if default is None:
                 test = "v is not None"
+            elif default == () or default == {}:
+                test = "v"
             else:
                 namespace[f"_default{i}"] = default
                 test = f"v != _default{i}"
             lines.append(f"    if {test}: d[{key!r}] = {value}")
         lines.append("    return d")
         # Our own generated source, as attrs and cattrs make theirs.
-        exec(compile("\n".join(lines), f"<valuecycles writer {cls.__name__}>", "exec"), namespace)
+        name = f"<valuecycles writer {cls.__name__}{' (shared)' if shared else ''}>"
+        exec(compile("\n".join(lines), name, "exec"), namespace)
         writer: Callable[[Any], Any] = namespace[f"write_{cls.__name__}"]
-        self._writers[cls] = writer
         return writer
 
-    def _write_expr(self, t: Any, var: str, namespace: dict[str, Any]) -> str:
+    def _write_expr(self, t: Any, var: str, namespace: dict[str, Any], shared: bool) -> str:
         """A Python expression giving the plain data of ``var``, a value of type ``t``."""
         origin = get_origin(t)
         if origin is typing.Annotated:
-            return self._write_expr(get_args(t)[0], var, namespace)
+            return self._write_expr(get_args(t)[0], var, namespace, shared)
         if attrs.has(t):
             name = f"_write_{t.__name__}"
-            namespace[name] = _Lazy(self, t)
+            namespace[name] = self.writer(t, shared=shared)
             return f"{name}({var})"
         if origin is tuple:
-            item = self._write_expr(get_args(t)[0], "x", namespace)
-            return f"list({var})" if item == "x" else f"[{item} for x in {var}]"
+            item = self._write_expr(get_args(t)[0], "x", namespace, shared)
+            if item == "x":
+                return var if shared else f"list({var})"
+            return f"[{item} for x in {var}]"
         if origin is dict:
-            item = self._write_expr(get_args(t)[1], "x", namespace)
-            return f"dict({var})" if item == "x" else f"{{k: {item} for k, x in {var}.items()}}"
+            item = self._write_expr(get_args(t)[1], "x", namespace, shared)
+            if item == "x":
+                return var if shared else f"dict({var})"
+            return f"{{k: {item} for k, x in {var}.items()}}"
         args = [a for a in get_args(t) if a is not type(None)]
         if origin in (typing.Union, types.UnionType) and len(args) == 1:
-            inner = self._write_expr(args[0], var, namespace)
+            inner = self._write_expr(args[0], var, namespace, shared)
             return var if inner == var else f"(None if {var} is None else {inner})"
         return var
 
 
 class _Lazy:
-    """A writer made on its first call (models may refer to each other)."""
+    """A writer made on its first call: a model whose fields refer back to it."""
 
-    __slots__ = ("_cls", "_conv", "_writer")
+    __slots__ = ("_cls", "_conv", "_shared", "_writer")
 
-    def __init__(self, conv: Converter, cls: type) -> None:
+    def __init__(self, conv: Converter, cls: type, shared: bool) -> None:
         self._conv = conv
         self._cls = cls
+        self._shared = shared
         self._writer: Callable[[Any], Any] | None = None
 
     def __call__(self, model: Any) -> Any:
         writer = self._writer
         if writer is None:
-            writer = self._writer = self._conv.writer(self._cls)
+            writer = self._writer = self._conv.writer(self._cls, shared=self._shared)
         return writer(model)
 
 

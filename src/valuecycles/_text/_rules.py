@@ -55,6 +55,7 @@ __all__ = [
     "optional_str",
     "parse_date",
     "str_tuple",
+    "to_tuple",
 ]
 
 SCALAR_TYPES: Final = (str, int, float, bool)
@@ -429,3 +430,8 @@ def check_date_value(value: object) -> _dt.date:
         except ValueError:
             raise Invalid("invalid-date", f"{value!r} is not a valid date (YYYY-MM-DD)") from None
     raise _wrong("a date (YYYY-MM-DD)", value)
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn any iterable into a tuple (lists in, tuples stored)."""
+    return tuple(value)

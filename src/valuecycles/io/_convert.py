@@ -92,9 +92,14 @@ def check_schema_version(data: object) -> list[Problem]:
     return []
 
 
-def unstructure_case(case: Case, cycle_order: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Plain data for a case; cycles in ``cycle_order`` first, then the others in the case's."""
-    data: dict[str, Any] = CONVERTER.unstructure(case)
+def unstructure_case(
+    case: Case, cycle_order: tuple[str, ...] = (), *, shared: bool = False
+) -> dict[str, Any]:
+    """Plain data for a case; cycles in ``cycle_order`` first, then the others in the case's.
+
+    With ``shared``, for orjson only: the models' tuples and mappings, uncopied.
+    """
+    data: dict[str, Any] = CONVERTER.unstructure(case, shared=shared)
     if cycle_order and "cycles" in data:
         cycles = data["cycles"]
         ordered = {k: cycles[k] for k in cycle_order if k in cycles}

@@ -241,8 +241,8 @@ def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:
     return tuple(sorted(case.cycles, key=position))
 
 
-def _plain(case: Case, framework: Framework | None) -> dict[str, Any]:
-    return unstructure_case(case, _cycle_order(case, framework))
+def _plain(case: Case, framework: Framework | None, *, shared: bool = False) -> dict[str, Any]:
+    return unstructure_case(case, _cycle_order(case, framework), shared=shared)
 
 
 def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = None) -> str:
@@ -284,4 +284,6 @@ def dump(
 
 
 def _json_bytes(case: Case, framework: Framework | None) -> bytes:
-    return orjson.dumps(_plain(case, framework), option=orjson.OPT_INDENT_2) + b"\n"
+    # orjson only reads the data, so the models' own tuples and mappings go as they are.
+    data = _plain(case, framework, shared=True)
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"

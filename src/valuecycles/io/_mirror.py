@@ -46,6 +46,7 @@ from valuecycles._text import (
     INT_MIN,
     KEY,
     REQUIRED,
+    Check,
     check_id,
     check_period,
     check_text,
@@ -55,7 +56,6 @@ from valuecycles._text import (
     new_period,
 )
 from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
-from valuecycles.model._types import Check
 
 __all__ = ["from_data", "from_json", "item_reader"]
 

@@ -1,6 +1,7 @@
 """The case model: one community's plan and evidence."""
 
 from valuecycles.model._case import (
+    ROUND_FIELDS,
     SCHEMA_VERSION,
     Aspiration,
     Case,
@@ -16,10 +17,30 @@ from valuecycles.model._case import (
     Story,
     Verification,
 )
+from valuecycles.model._reach import story_cycles, story_reach
+from valuecycles.model._types import (
+    AGGREGATIONS,
+    CONDITION_KINDS,
+    CONSENTS,
+    DIRECTIONS,
+    ENUM_NAMES,
+    EVIDENCE_KINDS,
+    INDICATOR_KINDS,
+    VERIFICATION_STATUSES,
+)
 from valuecycles.model._validate import check_case, validate
 
 __all__ = [
+    "AGGREGATIONS",
+    "CONDITION_KINDS",
+    "CONSENTS",
+    "DIRECTIONS",
+    "ENUM_NAMES",
+    "EVIDENCE_KINDS",
+    "INDICATOR_KINDS",
+    "ROUND_FIELDS",
     "SCHEMA_VERSION",
+    "VERIFICATION_STATUSES",
     "Aspiration",
     "Case",
     "Community",
@@ -34,5 +55,7 @@ __all__ = [
     "Story",
     "Verification",
     "check_case",
+    "story_cycles",
+    "story_reach",
     "validate",
 ]

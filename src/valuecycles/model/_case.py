@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar, Final
 
 import attrs
@@ -26,6 +26,7 @@ from valuecycles._text import (
     field_validator,
     id_tuple,
     optional,
+    to_tuple,
 )
 from valuecycles.model._types import (
     AGGREGATIONS,
@@ -66,6 +67,7 @@ __all__ = [
     "Step",
     "Story",
     "Verification",
+    "to_tuple",  # moved to valuecycles._text; kept here until its users import it there
 ]
 
 #: The document version this library writes and reads without migration.
@@ -103,11 +105,6 @@ def _each(cls: type) -> Any:
                 )
 
     return validate
-
-
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Turn any iterable into a tuple (lists in, tuples stored)."""
-    return tuple(value)
 
 
 def _extra_field() -> Any:

@@ -118,7 +118,8 @@ def test_a_carriage_return_in_a_text_stays_inside_its_cell(tmp_path: Path) -> No
     )
     vc.export_tables(case, tmp_path)
     with (tmp_path / "data_sources.csv").open(newline="", encoding="utf-8") as handle:
-        assert list(csv.reader(handle))[1][:6] == ["log", "immediate", "Forum\rlog", "", "", "\r"]
+        # A text starting with a carriage return is guarded like a formula.
+        assert list(csv.reader(handle))[1][:6] == ["log", "immediate", "Forum\rlog", "", "", "'\r"]
     with (tmp_path / "indicators.csv").open(newline="", encoding="utf-8") as handle:
         assert list(csv.reader(handle))[1][2] == "Hours\r\nto answer"
     empty = vc.Case(community=case.community, cycles=case.cycles)
@@ -329,3 +330,36 @@ def test_cli_import_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "no such file" in capsys.readouterr().err
     assert main(["import", str(golden_path("yaml")), str(tmp_path)]) == 1
     assert f"{tmp_path} is a folder, not a file [unreadable]" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        '=HYPERLINK("http://x")',
+        "+1",
+        "-1 point",
+        "@SUM(A1)",
+        "\tlead",
+        "\rlead",
+        "'=x",
+        "''=x",
+        "'plain",
+        "plain",
+    ],
+)
+def test_a_text_a_spreadsheet_would_run_is_guarded_and_reads_back_exactly(
+    tmp_path: Path, note: str
+) -> None:
+    ind = vc.Indicator(id="rt", name="Hours to answer")
+    case = vc.Case(
+        community=vc.Community(name="C"), cycles={"immediate": vc.CyclePlan(indicators=[ind])}
+    ).with_observations(
+        vc.Observation(indicator="rt", date=dt.date(2026, 1, 5), value=3, note=note)
+    )
+    vc.export_tables(case, tmp_path)
+    [row] = read(tmp_path / "observations.csv")
+    runs = note.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert row["note"] == ("'" + note if runs else note)
+    empty = vc.Case(community=case.community, cycles=case.cycles)
+    new, _ = vc.import_observations(empty, tmp_path / "observations.csv")
+    assert new.observations[0].note == note

@@ -54,9 +54,22 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+def as_csv_cell(value: object) -> str:
+    """A typed cell as the CSV file writes it: a text a spreadsheet would run, after "'"."""
+    text = as_text(value)
+    # An integer beyond 2**53 is a text cell in a workbook, a number in a CSV file.
+    if isinstance(value, str) and not re.fullmatch(r"-?\d+", text):
+        guard = text
+        while guard.startswith("'"):
+            guard = guard[1:]
+        if guard.startswith(("=", "+", "-", "@", "\t", "\r")):
+            return "'" + text
+    return text
+
+
 def sheet_rows(book: Any, name: str) -> list[list[str]]:
-    """A sheet's rows as text, as long as its header."""
-    rows = [[as_text(c.value) for c in row] for row in book[name].iter_rows()]
+    """A sheet's rows as a CSV file holds them, as long as its header."""
+    rows = [[as_csv_cell(c.value) for c in row] for row in book[name].iter_rows()]
     width = len(rows[0])
     return [row + [""] * (width - len(row)) for row in rows]
 

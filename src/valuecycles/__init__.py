@@ -9,6 +9,9 @@ evidenced by indicators with data over time and by value-creation stories.
 ['Immediate value', 'Potential value']
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from valuecycles._version import __version__
 from valuecycles.errors import (
     PluginError,
@@ -39,21 +42,6 @@ from valuecycles.framework import (
     load_framework,
     register_framework,
     registered_frameworks,
-)
-from valuecycles.graph import (
-    Chain,
-    ChainLink,
-    Chains,
-    Coverage,
-    CoverageCell,
-    Gap,
-    Gaps,
-    StoryList,
-    StoryReach,
-    Upstream,
-    UpstreamIndicator,
-    ValueGraph,
-    build_graph,
 )
 from valuecycles.io import (
     ImportReport,
@@ -87,7 +75,6 @@ from valuecycles.model import (
     Verification,
     validate,
 )
-from valuecycles.report import render_report, write_report
 from valuecycles.walk import (
     Interviewer,
     LineInterviewer,
@@ -95,6 +82,58 @@ from valuecycles.walk import (
     WalkResult,
     guided_walk,
 )
+
+if TYPE_CHECKING:
+    from valuecycles.graph import (
+        Chain,
+        ChainLink,
+        Chains,
+        Coverage,
+        CoverageCell,
+        Gap,
+        Gaps,
+        StoryList,
+        StoryReach,
+        Upstream,
+        UpstreamIndicator,
+        ValueGraph,
+        build_graph,
+    )
+    from valuecycles.report import render_report, write_report
+
+#: Names whose modules load on first use: the graph brings networkx, the report
+#: matplotlib, and ``import valuecycles`` should not pay for them.
+_LAZY = {
+    "Chain": "valuecycles.graph",
+    "ChainLink": "valuecycles.graph",
+    "Chains": "valuecycles.graph",
+    "Coverage": "valuecycles.graph",
+    "CoverageCell": "valuecycles.graph",
+    "Gap": "valuecycles.graph",
+    "Gaps": "valuecycles.graph",
+    "StoryList": "valuecycles.graph",
+    "StoryReach": "valuecycles.graph",
+    "Upstream": "valuecycles.graph",
+    "UpstreamIndicator": "valuecycles.graph",
+    "ValueGraph": "valuecycles.graph",
+    "build_graph": "valuecycles.graph",
+    "render_report": "valuecycles.report",
+    "write_report": "valuecycles.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'valuecycles' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "Aspiration",

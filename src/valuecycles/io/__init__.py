@@ -11,14 +11,10 @@ True
 
 from valuecycles.io._convert import to_data
 from valuecycles.io._document import ReadResult, dump, dumps, load, loads, read, reads
+from valuecycles.io._observations import ImportReport, add_observations, import_observations
 from valuecycles.io._roundtrip import Addition, add_to_document
 from valuecycles.io._schema import case_schema, framework_schema
-from valuecycles.io._tables import (
-    ImportReport,
-    add_observations,
-    export_tables,
-    import_observations,
-)
+from valuecycles.io._tables import export_tables
 from valuecycles.io._workbook import export_workbook
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Tables for spreadsheet users: a case as CSV files, and observations read back from a table.
+"""Tables for spreadsheet users: a case as CSV files, and the rows of a CSV file read back.
 
 ``export_tables`` writes ``indicators.csv``, ``data_sources.csv``,
 ``observations.csv`` and ``story_steps.csv``, each with one header row. Lists
@@ -7,12 +7,12 @@ observation's dimensions ``dim.NAME`` columns; an empty cell means the field
 is absent. :func:`tables` builds those columns and rows, for the CSV files
 here and for the XLSX workbook of ``_workbook``.
 
-``import_observations`` reads an observations table into a case: CSV (UTF-8
-with or without a byte-order mark, ``,`` or ``;`` between cells) or an
-``.xlsx`` workbook (read in ``_workbook``). Both readers give rows as
-``(row number, cells)`` to the same checks: every bad row is reported with its
-row number and column, and no row is taken when any is bad; a row identical
-to an observation already there is skipped.
+A text cell that a spreadsheet would take for a formula (starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with an
+apostrophe before it, and :func:`csv_rows` takes the apostrophe off again,
+so a round trip is exact. :func:`csv_rows` gives a file's rows as
+``(row number, cells)``, as the workbook reader does, to the checks of
+``_observations``.
 """
 
 from __future__ import annotations
@@ -21,31 +21,29 @@ import csv
 import datetime as _dt
 import io
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
-from valuecycles._text import decode_text, parse_date, read_bytes
+from valuecycles._text import decode_text, read_bytes
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, Observation
-from valuecycles.model._types import EVIDENCE_KINDS
+from valuecycles.model import Case, Observation
 
 __all__ = [
     "DATA_SOURCE_COLUMNS",
+    "FORMULA_START",
     "INDICATOR_COLUMNS",
     "OBSERVATION_COLUMNS",
     "STEP_COLUMNS",
     "BadCell",
-    "ImportReport",
-    "add_observations",
+    "Row",
+    "cell_text",
+    "csv_rows",
     "export_tables",
-    "import_observations",
+    "guarded",
     "is_workbook",
-    "read_observations",
     "tables",
 ]
 
@@ -83,16 +81,34 @@ STEP_COLUMNS: Final = (
     "indicators",
     "observations",
 )
-_REQUIRED: Final = ("indicator", "date", "value")
-_INT: Final = re.compile(r"^[-+]?\d+$")
-_FLOAT: Final = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 # --- export ------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
-    """A value as a cell: numbers as Python writes them, so they read back the same."""
+#: What makes a spreadsheet read a text cell as a formula (or run it as one).
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_guard(text: str) -> bool:
+    """Whether a text would reach a spreadsheet as a formula, or is a guarded one itself."""
+    return text.startswith(FORMULA_START) or (text[:1] == "'" and _needs_guard(text[1:]))
+
+
+def guarded(text: str) -> str:
+    """A text as a CSV cell: an apostrophe before one a spreadsheet would take for a formula.
+
+    The apostrophe is the spreadsheets' own mark for "this is text"; reading
+    the file back takes it off again, so a round trip is exact.
+
+    >>> guarded("=HYPERLINK(1)"), guarded("plain"), guarded("'=x")
+    ("'=HYPERLINK(1)", 'plain', "''=x")
+    """
+    return "'" + text if _needs_guard(text) else text
+
+
+def cell_text(value: object) -> str:
+    """A value as a cell's text: numbers as Python writes them, so they read back the same."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -104,6 +120,12 @@ def _cell(value: object) -> str:
     if isinstance(value, tuple | list):
         return ";".join(str(v) for v in value)
     return str(value)
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell: its text, guarded when it is a text a spreadsheet would run."""
+    text = cell_text(value)
+    return guarded(text) if isinstance(value, str | tuple | list) else text
 
 
 def _extra_columns(rows: Iterable[dict[str, Any]], prefix: str) -> list[str]:
@@ -247,72 +269,7 @@ def export_tables(case: Case, folder: str | os.PathLike[str]) -> list[Path]:
     return written
 
 
-# --- import ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ImportReport:
-    """What :func:`import_observations` did: rows added, and rows skipped as duplicates.
-
-    ``added`` holds the row numbers taken (the header is row 1);
-    ``skipped`` maps each skipped row's number to the path of the
-    observation it repeats (``$.observations[3]``, or an earlier row).
-    ``warnings`` are the case's warnings after the import.
-
-    >>> import valuecycles as vc
-    >>> report = vc.ImportReport("obs.csv", added=(2, 3), skipped=((4, "$.observations[0]"),))
-    >>> report.to_dict()["skipped"]
-    [{'row': 4, 'duplicate_of': '$.observations[0]'}]
-    """
-
-    source: str
-    added: tuple[int, ...] = ()
-    skipped: tuple[tuple[int, str], ...] = ()
-    warnings: tuple[Problem, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data: the file, rows added and skipped, and warnings."""
-        return {
-            "file": self.source,
-            "added": len(self.added),
-            "added_rows": list(self.added),
-            "skipped": [{"row": row, "duplicate_of": where} for row, where in self.skipped],
-            "warnings": [p.to_dict() for p in self.warnings],
-        }
-
-
-def _delimiter(text: str) -> str:
-    """``;`` when the header row is split by semicolons, else ``,``."""
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    if len(header) > 1:
-        return ","
-    semi = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";"), [])
-    return ";" if len(semi) > 1 else ","
-
-
-def _number(text: str) -> int | float | None:
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
-    return None
-
-
-def _scalar(text: str) -> str | int | float | bool:
-    """An ``extra.KEY`` cell: a number or true/false where it reads as one, else text."""
-    if text in ("true", "false"):
-        return text == "true"
-    number = _number(text)
-    return text if number is None else number
-
-
-def _problem(row: int, column: str, code: str, message: str) -> Problem:
-    return Problem(
-        f"$[{row}].{column}" if column else f"$[{row}]",
-        code,
-        f"row {row}" + (f", column {column!r}" if column else "") + f": {message}",
-        line=row,
-    )
+# --- reading CSV ---------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -332,304 +289,43 @@ class BadCell:
 Row = tuple[int, Sequence[str | BadCell]]
 
 
-def is_workbook(path: str | os.PathLike[str]) -> bool:
-    """Whether a table is read as an XLSX workbook: its name ends in ``.xlsx``, in any case."""
-    return Path(path).suffix.lower() == ".xlsx"
+def _delimiter(text: str) -> str:
+    """``;`` when the header row is split by semicolons, else ``,``."""
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if len(header) > 1:
+        return ","
+    semi = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";"), [])
+    return ";" if len(semi) > 1 else ","
 
 
-def _csv_rows(text: str, name: str) -> Iterator[Row]:
+def _unguarded(cell: str) -> str:
+    """A cell's text without the apostrophe the export put before a formula-like text."""
+    return cell[1:] if cell[:1] == "'" and _needs_guard(cell[1:]) else cell
+
+
+def _rows_of(text: str, name: str) -> Iterator[Row]:
     """The rows of CSV text; text that is not valid CSV raises a ``syntax`` problem."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for cells in reader:
-            yield reader.line_num, cells
+            yield reader.line_num, [_unguarded(c) for c in cells]
     except csv.Error as exc:
         raise ValidationError(
             [Problem("$", "syntax", f"not valid CSV: {exc}")], source=name
         ) from None
 
 
-def read_observations(
-    path: str | os.PathLike[str], case: Case
-) -> tuple[list[tuple[int, Observation]], list[Problem]]:
-    """Read an observations table: each good row's number and observation, and every problem.
+def csv_rows(path: str | os.PathLike[str]) -> Iterator[Row]:
+    """The rows of a CSV file (UTF-8 with or without a byte-order mark, ``,`` or ``;``).
 
-    The table is CSV, or an XLSX workbook when its name ends in ``.xlsx`` (the
-    sheet named ``observations``, else the first). A quantitative indicator's
-    value must be a number (``52`` is read as an integer, ``52.5`` as a
-    float); a qualitative one's is kept as text.
+    A text cell the export guarded against formulas (``'=A1``) comes back as
+    it was written (``=A1``).
     """
     name = os.fspath(path)
-    rows: Iterable[Row]
-    if is_workbook(path):
-        from valuecycles.io._workbook import read_sheet
-
-        rows = read_sheet(path)
-    else:
-        hint = "save it from the spreadsheet as 'CSV UTF-8', or as a workbook named .xlsx"
-        rows = _csv_rows(decode_text(read_bytes(path), name, hint=hint), name)
-    return _read_rows(rows, case, name)
+    hint = "save it from the spreadsheet as 'CSV UTF-8', or as a workbook named .xlsx"
+    return _rows_of(decode_text(read_bytes(path), name, hint=hint), name)
 
 
-def _text(cell: str | BadCell) -> str:
-    return cell.text if isinstance(cell, BadCell) else cell
-
-
-def _read_rows(
-    rows: Iterable[Row], case: Case, name: str
-) -> tuple[list[tuple[int, Observation]], list[Problem]]:
-    """Check a table's header and rows, whichever format they were read from."""
-    kinds = {ind.id: ind.kind for _, ind in case.indicators()}
-    problems: list[Problem] = []
-    found = iter(rows)
-    try:
-        _, first = next(found)
-    except StopIteration:
-        raise ValidationError(
-            [Problem("$", "empty", f"{name} is empty: it needs a header row")], source=name
-        ) from None
-    header = [_text(h).strip() for h in first]
-    known = set(OBSERVATION_COLUMNS)
-    for i, column in enumerate(header):
-        if column not in known and not column.startswith(("dim.", "extra.")):
-            problems.append(
-                Problem(
-                    f"$[1].{column}",
-                    "unknown-key",
-                    f"row 1: unknown column {column!r} (column {i + 1}); known: "
-                    f"{', '.join(OBSERVATION_COLUMNS)}, dim.NAME, extra.KEY",
-                    line=1,
-                )
-            )
-        elif column in header[:i]:
-            problems.append(
-                Problem(
-                    f"$[1].{column}", "duplicate-key", f"row 1: column {column!r} twice", line=1
-                )
-            )
-    for column in _REQUIRED:
-        if column not in header:
-            problems.append(
-                Problem(
-                    f"$[1].{column}",
-                    "missing-field",
-                    f"row 1: the required column {column!r} is missing",
-                    line=1,
-                )
-            )
-    if problems:
-        raise ValidationError(problems, source=name)
-    good: list[tuple[int, Observation]] = []
-    try:
-        for row, cells in found:
-            if not any(_text(c).strip() for c in cells):
-                continue  # a blank line, or an empty row of a sheet
-            made = _observation(row, header, cells, kinds, problems)
-            if made is not None:
-                good.append((row, made))
-    except ValidationError as exc:  # the file breaks off (a quote left open in a CSV file)
-        problems.extend(exc.errors)
-    return good, problems
-
-
-def _observation(
-    row: int,
-    header: list[str],
-    cells: Sequence[str | BadCell],
-    kinds: Mapping[str, str],
-    problems: list[Problem],
-) -> Observation | None:
-    if len(cells) > len(header):
-        problems.append(
-            _problem(row, "", "wrong-type", f"{len(cells)} cells but {len(header)} columns")
-        )
-        return None
-    values = dict(zip(header, cells, strict=False))
-    fields: dict[str, Any] = {}
-    dimensions: dict[str, str] = {}
-    extra: dict[str, Any] = {}
-    before = len(problems)
-    for column, cell in values.items():
-        if isinstance(cell, BadCell):
-            problems.append(_problem(row, column, cell.code, cell.reason))
-            continue
-        if cell == "":
-            continue
-        if column.startswith("dim."):
-            dimensions[column[4:]] = cell
-        elif column.startswith("extra."):
-            extra[column[6:]] = _scalar(cell)
-        elif column == "date":
-            try:
-                fields["date"] = parse_date(cell)
-            except ValueError:
-                problems.append(
-                    _problem(row, column, "invalid-date", f"{cell!r} is not a date (YYYY-MM-DD)")
-                )
-        elif column == "evidence" and cell not in EVIDENCE_KINDS:
-            problems.append(
-                _problem(
-                    row,
-                    column,
-                    "invalid-value",
-                    f"{cell!r} is not a known evidence kind; known: {', '.join(EVIDENCE_KINDS)}",
-                )
-            )
-        else:
-            fields[column] = cell
-    for column in _REQUIRED:
-        if column not in fields and not any(p.path == f"$[{row}].{column}" for p in problems):
-            problems.append(_problem(row, column, "missing-field", "the cell is empty"))
-    if "value" in fields and kinds.get(fields.get("indicator", "")) != "qualitative":
-        number = _number(fields["value"])
-        if number is not None:
-            fields["value"] = number
-        elif fields.get("indicator") in kinds:
-            problems.append(
-                _problem(
-                    row,
-                    "value",
-                    "wrong-value-kind",
-                    f"indicator {fields['indicator']!r} is quantitative, so its value must be "
-                    f"a number, not {fields['value']!r}",
-                )
-            )
-    if len(problems) > before:
-        return None
-    try:
-        return Observation(**fields, dimensions=dimensions, extra=extra)
-    except (TypeError, ValueError) as exc:
-        column = str(exc).split(":", 1)[0]
-        problems.append(
-            _problem(row, column if column in values else "", "invalid-value", str(exc))
-        )
-        return None
-
-
-def _identity(obs: Observation) -> tuple[Any, ...]:
-    """What makes two observations identical, as a hashable key."""
-    return (
-        obs.id,
-        obs.indicator,
-        obs.date,
-        obs.value,
-        obs.period,
-        obs.source,
-        obs.evidence,
-        tuple(sorted(obs.dimensions.items())),
-        tuple(sorted((k, repr(v)) for k, v in obs.extra.items())),
-        obs.note,
-    )
-
-
-def add_observations(
-    case: Case,
-    observations: Iterable[Observation],
-    *,
-    framework: Framework | None = None,
-    source: str = "observations",
-) -> tuple[Case, ImportReport]:
-    """Add observations (typed values) to a case, as an import of a table does.
-
-    The observations are checked with the whole case (their indicator, source
-    and id). One identical to an observation already in the case, or to an
-    earlier one given, is skipped and reported. When any is wrong,
-    :class:`~valuecycles.ValidationError` lists every problem, each with the
-    path ``$[N]`` of the observation given (``N`` counts from 0), and nothing
-    is added. The report's ``added`` and ``skipped`` hold those positions too.
-
-    This is the one way observations enter a case: ``import`` of a CSV or XLSX
-    table and ``derive`` from activity logs both end here.
-
-    >>> import datetime, valuecycles as vc
-    >>> case = vc.load("examples/evaluators-network.yaml")
-    >>> new = vc.Observation(indicator="response-time", date=datetime.date(2026, 6, 1), value=20)
-    >>> case2, report = vc.add_observations(case, [new, new])
-    >>> len(case2.observations) - len(case.observations), report.added, report.skipped
-    (1, (0,), ((1, 'item 0'),))
-    """
-    return _add(case, list(enumerate(observations)), [], source, framework, label="item")
-
-
-def _add(
-    case: Case,
-    numbered: Sequence[tuple[int, Observation]],
-    problems: list[Problem],
-    name: str,
-    framework: Framework | None,
-    *,
-    label: str,
-) -> tuple[Case, ImportReport]:
-    """Add numbered observations (table rows or positions) to a case; see add_observations."""
-    from valuecycles.model._validate import validate
-
-    existing: dict[tuple[Any, ...], str] = {}
-    for i, obs in enumerate(case.observations):
-        existing.setdefault(_identity(obs), f"$.observations[{i}]")
-    added: list[tuple[int, Observation]] = []
-    skipped: list[tuple[int, str]] = []
-    for number, obs in numbered:
-        key = _identity(obs)
-        if key in existing:
-            skipped.append((number, existing[key]))
-            continue
-        existing[key] = f"{label} {number}"
-        added.append((number, obs))
-    new_case = case.with_observations(*(obs for _, obs in added))
-    report = validate(new_case, framework)
-    first = len(case.observations)
-    number_of = {first + k: number for k, (number, _) in enumerate(added)}
-    for p in report.errors:
-        match = re.match(r"^\$\.observations\[(\d+)\](?:\.(\w+))?", p.path)
-        if match and int(match.group(1)) in number_of:
-            number = number_of[int(match.group(1))]
-            column = match.group(2) or ""
-            if label == "row":
-                problems.append(_problem(number, column, p.code, p.message))
-            else:
-                path = f"$[{number}]" + (f".{column}" if column else "")
-                problems.append(Problem(path, p.code, f"{label} {number}: {p.message}"))
-        else:
-            problems.append(p)
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.path))
-        raise ValidationError(problems, source=name)
-    return new_case, ImportReport(
-        name,
-        tuple(number for number, _ in added),
-        tuple(skipped),
-        tuple(report.warnings),
-    )
-
-
-def import_observations(
-    case: Case,
-    path: str | os.PathLike[str],
-    *,
-    framework: Framework | None = None,
-) -> tuple[Case, ImportReport]:
-    """Add the rows of an observations table, CSV or XLSX, to a case.
-
-    Returns the new case and an :class:`ImportReport`. A row identical to an
-    observation already in the case (or to an earlier row) is skipped and
-    reported. The new observations are checked with the whole case (their
-    indicator, source and id); when any row has a problem,
-    :class:`~valuecycles.ValidationError` lists every problem with its row
-    number and column, and nothing is added.
-
-    A file whose name ends in ``.xlsx`` (in any case) is read as a workbook:
-    its sheet named ``observations``, else its first, with the same checks
-    (this needs openpyxl, the ``spreadsheets`` extra; without it
-    :class:`ImportError` says so). Any other file is read as CSV.
-
-    >>> import pathlib, tempfile, valuecycles as vc
-    >>> case = vc.load("examples/evaluators-network.yaml")
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     table = pathlib.Path(folder, "obs.csv")
-    ...     _ = table.write_text("indicator;date;value\\nresponse-time;2026-06-01;20\\n")
-    ...     new, report = vc.import_observations(case, table)
-    >>> new.observations[-1].value, report.added
-    (20, (2,))
-    """
-    rows, problems = read_observations(path, case)
-    return _add(case, rows, problems, os.fspath(path), framework, label="row")
+def is_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether a table is read as an XLSX workbook: its name ends in ``.xlsx``, in any case."""
+    return Path(path).suffix.lower() == ".xlsx"

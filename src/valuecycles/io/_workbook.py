@@ -18,8 +18,8 @@ files) as four sheets, with typed cells:
   calendar does not reach, are ISO text); an absent value is an empty cell;
 - every text is a text cell, never a formula: openpyxl would store ``=...``
   as a formula and ``#N/A`` as an error. A text starting with ``=``, ``+``,
-  ``-`` or ``@`` is also marked (Excel's quote prefix) to stay text when
-  the cell is edited. Characters XML cannot carry (control characters, a
+  ``-``, ``@``, a tab or a carriage return is also marked (Excel's quote
+  prefix) to stay text when the cell is edited. Characters XML cannot carry (control characters, a
   carriage return) are written as the spreadsheet's own escape ``_xHHHH_``,
   and a text that itself holds such a sequence has its ``_`` escaped as
   ``_x005F_``, as Excel does; reading undoes both.
@@ -52,8 +52,8 @@ from typing import IO, Any, Final
 
 from valuecycles._text import atomic_write, read_bytes
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.io._tables import BadCell, Row, _cell, tables
-from valuecycles.model._case import Case
+from valuecycles.io._tables import FORMULA_START, BadCell, Row, cell_text, tables
+from valuecycles.model import Case
 
 __all__ = ["INSTALL", "SHEET", "export_workbook", "read_sheet"]
 
@@ -67,7 +67,6 @@ _MAX_ROWS: Final = 1_048_576
 _MAX_COLUMNS: Final = 16_384
 _EXACT_INT: Final = 2**53  # beyond it, a 64-bit float cannot hold every integer
 _FIRST_DATE: Final = _dt.date(1900, 1, 1)
-_FORMULA_START: Final = ("=", "+", "-", "@")
 _DATE_FORMAT: Final = "yyyy-mm-dd"
 _MIDNIGHT: Final = _dt.time(0)
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can carry
@@ -125,7 +124,7 @@ def _put(cell: Any, value: object, sheet: str, column: str) -> None:
         cell.value = value
         cell.number_format = _DATE_FORMAT
     else:
-        text = _cell(value)
+        text = cell_text(value)
         if not text:
             return
         escaped = _escape(text)
@@ -137,7 +136,7 @@ def _put(cell: Any, value: object, sheet: str, column: str) -> None:
             )
         cell.value = escaped
         cell.data_type = "s"  # text, never a formula ("=...") or an error ("#N/A")
-        if text.startswith(_FORMULA_START):
+        if text.startswith(FORMULA_START):
             cell.quotePrefix = True
 
 

@@ -357,18 +357,10 @@ def make_id(text: str, taken: Iterable[str] = (), *, fallback: str = "item") -> 
     return candidate
 
 
-def non_empty_str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Require a string that is not blank."""
-    if not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a string, not {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{attribute.name} must not be empty")
-
-
-def optional_str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Allow ``None`` or a string."""
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{attribute.name} must be a string or None, not {type(value).__name__}")
+#: An attrs validator: a string that is not blank (:func:`check_text`).
+non_empty_str: Final = field_validator(check_text)
+#: An attrs validator: ``None`` or a string (:func:`check_str`).
+optional_str: Final = field_validator(optional(check_str))
 
 
 def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
@@ -377,8 +369,10 @@ def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
         raise TypeError(f"expected a list of strings, not the string {value!r}")
     items = tuple(value)
     for item in items:
-        if not isinstance(item, str):
-            raise TypeError(f"expected a list of strings, found {type(item).__name__} {item!r}")
+        try:
+            check_str(item)
+        except Invalid as exc:
+            raise TypeError(exc.message) from None
     return items
 
 

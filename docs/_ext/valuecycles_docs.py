@@ -233,23 +233,21 @@ def _case_fields_page() -> str:
 
     import attrs
 
-    from valuecycles.io import _convert
+    from valuecycles._text import REQUIRED, document_key
 
     lines = [
         "<!-- generated from the models by docs/_ext/valuecycles_docs.py; do not edit -->",
         "",
     ]
-    required_in_document = getattr(_convert, "_REQUIRED_IN_DOCUMENT", {})
     for name in _MODEL_ORDER:
         cls = getattr(valuecycles, name)
         hints = typing.get_type_hints(cls, include_extras=True)
         lines += [f"### {name}", ""]
         lines += ["| Key | Type | Required or default |", "| --- | --- | --- |"]
-        renames = _convert.RENAMES.get(cls, {})
         for field in attrs.fields(cls):
-            key = renames.get(field.name, field.name)
+            key = document_key(cls, field.name)
             default = field.default
-            if key in required_in_document.get(cls, ()) or default is attrs.NOTHING:
+            if field.metadata.get(REQUIRED) or default is attrs.NOTHING:
                 note = "required"
             elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
                 made = default.factory()

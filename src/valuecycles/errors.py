@@ -41,6 +41,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 def join_path(path: str, step: str | int) -> str:
     """Extend a JSONPath-like path by a key or an index.
 
+    >>> from valuecycles.errors import join_path
     >>> join_path("$", "cycles")
     '$.cycles'
     >>> join_path("$.flows", 0)
@@ -65,6 +66,7 @@ _MAX_NAME: Final = 200
 def known_list(known: Collection[str]) -> str:
     """Up to a dozen known names, sorted, for a message.
 
+    >>> from valuecycles.errors import known_list
     >>> known_list(["b", "a"])
     'a, b'
     """
@@ -84,6 +86,7 @@ def closest(name: str, known: Collection[str]) -> str | None:
     no suggestion, and only the 200 known names nearest to it in length are
     compared.
 
+    >>> from valuecycles.errors import closest
     >>> closest("respnse-time", ["response-time", "adoption"])
     'response-time'
     >>> closest("zzz", ["response-time"]) is None
@@ -102,6 +105,7 @@ def closest(name: str, known: Collection[str]) -> str | None:
 def unknown_message(what: str, name: str, known: Collection[str]) -> str:
     """``unknown aspiration 'x' (did you mean 'y'?); known: ...``
 
+    >>> from valuecycles.errors import unknown_message
     >>> unknown_message("cycle", "aplied", ["applied", "realized"])
     "unknown cycle 'aplied' (did you mean 'applied'?); known: applied, realized"
     """
@@ -257,7 +261,7 @@ class UnknownElementError(ValuecyclesError, KeyError):
     >>> graph = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
     >>> try:
     ...     graph.upstream("respons-time")
-    ... except UnknownElementError as exc:
+    ... except vc.UnknownElementError as exc:
     ...     print(exc.key)
     respons-time
     """

@@ -1,10 +1,9 @@
 """Every exception valuecycles raises, under one base class, and the problems they carry.
 
 >>> import valuecycles as vc
->>> from valuecycles.errors import ValuecyclesError
 >>> try:
 ...     vc.load_framework("nosuch")
-... except ValuecyclesError as exc:
+... except vc.ValuecyclesError as exc:
 ...     print(type(exc).__name__)
 UnknownFrameworkError
 """
@@ -261,9 +260,9 @@ class UnknownElementError(ValuecyclesError, KeyError):
     >>> graph = vc.build_graph(vc.load("examples/evaluators-network.yaml"))
     >>> try:
     ...     graph.upstream("respons-time")
-    ... except vc.UnknownElementError as exc:
-    ...     print(exc.key)
-    respons-time
+    ... except KeyError as exc:  # an UnknownElementError
+    ...     print(type(exc).__name__, exc.key)
+    UnknownElementError respons-time
     """
 
     def __init__(self, what: str, key: str, known: Collection[str]) -> None:

@@ -19,7 +19,13 @@ from typing import Any, Final
 import attrs
 
 from valuecycles._text import Converter
-from valuecycles.errors import Problem, ValidationError, join_path
+from valuecycles.errors import (
+    PluginError,
+    Problem,
+    UnknownFrameworkError,
+    ValidationError,
+    join_path,
+)
 from valuecycles.framework._model import DEFAULT_ROUNDS, Cycle, Framework, Round
 
 #: Framework files are read and written with a converter of their own.
@@ -125,7 +131,6 @@ def _load_base(extends: str, base_dir: Path | None, seen: tuple[Path, ...]) -> F
 
 
 def _base_problem(extends: str, exc: Exception) -> Problem:
-    from valuecycles.errors import PluginError, UnknownFrameworkError
 
     if isinstance(exc, UnknownFrameworkError):
         return Problem("$.extends", "unknown-framework", str(exc))

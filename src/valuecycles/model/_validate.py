@@ -7,7 +7,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Final
 
-from valuecycles.errors import Problem, ValidationReport, known_list, unknown_message
+from valuecycles.errors import (
+    Problem,
+    UnknownFrameworkError,
+    ValidationReport,
+    known_list,
+    unknown_message,
+)
 from valuecycles.framework._model import Framework
 from valuecycles.model._case import Case, Measure, Observation, Story
 
@@ -442,7 +448,6 @@ def check_case(
     ids in ``broken_ids``) checks what is left without reporting each
     reference to them again.
     """
-    from valuecycles.errors import UnknownFrameworkError
     from valuecycles.framework._registry import case_framework
 
     problems: list[Problem] = []

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Final, Literal
 
 from valuecycles._text import atomic_write
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 from valuecycles.report._data import Audience, Progress, gather
 
 __all__ = ["REPORT_FORMATS", "ReportFormat", "format_for_report", "render_report", "write_report"]
@@ -123,21 +123,21 @@ def write_report(
 
         atomic_write(target, render_html(data))
         return [target]
-    from valuecycles.report._markdown import GRAPH_FILE, plot_file_names, render_markdown
+    from valuecycles.report._markdown import graph_file_names, plot_file_names, render_markdown
 
     written: list[Path] = []
     folder_name = f"{target.stem}-plots"
     names = plot_file_names(data)
-    if data.files or data.graph_file:
+    if data.files or data.picture_files:
         folder = target.parent / folder_name
         folder.mkdir(exist_ok=True)
         for ident, svg in data.files.items():
             file = folder / names[ident]
             atomic_write(file, svg)
             written.append(file)
-        if data.graph_file is not None:
-            file = folder / GRAPH_FILE
-            atomic_write(file, data.graph_file)
+        for name, svg in zip(graph_file_names(data), data.picture_files, strict=True):
+            file = folder / name
+            atomic_write(file, svg)
             written.append(file)
     atomic_write(target, render_markdown(data, folder_name))
     return [target, *written]

@@ -411,8 +411,8 @@ class _Page:
 
     def chain_line(self, chain: Chain, *, links: bool = True) -> str:
         names, note = words.chain_words(chain, self.name)
-        if not links and len(names) > 4:
-            names = [*names[:2], f"… {len(names) - 3} more …", names[-1]]
+        if not links and len(names) > 3:
+            names = [names[0], f"… {len(names) - 2} more …", names[-1]]
         if links:
             path = " &rarr; ".join(
                 f"<a href='#{h(anchor('indicator', i))}'>{h(n)}</a>"

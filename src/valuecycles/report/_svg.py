@@ -235,7 +235,8 @@ def _open_svg(
         )
     style = ""
     if css == "graph":  # never below 10 CSS px text, so a wide one scrolls in its box
-        style = f' style="min-width:{_f(width * 10 / FONT)}px;max-width:{_f(width * 1.2)}px"'
+        least = math.ceil(width * 10 / FONT) + 1
+        style = f' style="min-width:{least}px;max-width:{_f(width * 1.2)}px"'
     return (
         f'<svg viewBox="0 0 {w} {h}" class="{css}"{style} font-size="{FONT}" fill="#1d232a" '
         f'role="img" aria-label="{_a(title)}">\n'
@@ -460,8 +461,8 @@ def flow_svg(
         if stories:
             lx, ly = (sx + 2 * mx + ex) / 4, (sy + 2 * my + ey) / 4
             counts.append(
-                f'<circle cx="{_f(lx)}" cy="{_f(ly)}" r="8" fill="#fff" stroke="{colour}"/>'
-                f'<text x="{_f(lx)}" y="{_f(ly + 3.5)}" text-anchor="middle" font-size="10" '
+                f'<circle cx="{_f(lx)}" cy="{_f(ly)}" r="9" fill="#fff" stroke="{colour}"/>'
+                f'<text x="{_f(lx)}" y="{_f(ly + 4)}" text-anchor="middle" '
                 f'fill="{colour}">{stories}</text>'
             )
     boxes: list[str] = []

@@ -570,3 +570,35 @@ def test_the_markdown_report_has_the_summary_and_progress_table() -> None:
     assert text.index("## Where the community stands") < text.index("## Progress")
     assert "| Immediate value | 1 | 1 | 2 |" in text
     assert "| Indicator ahead | Immediate value | 6 |" in text
+
+
+@pytest.mark.slow
+def test_the_report_benchmark_prints_its_figures() -> None:
+    """benchmarks/report.py runs at its smallest size; it asserts no time, only the shape."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "benchmarks" / "report.py"),
+            "--quick",
+            "--json",
+            "--repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["quick"] is True
+    assert result["observations"] == 1000
+    assert result["ratio"] > 0
+    assert result["time_pass"] in (True, False)
+    assert 0 < result["page_bytes"] <= result["size_target"]

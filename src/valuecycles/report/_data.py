@@ -390,7 +390,7 @@ def _chains(graph: ValueGraph, fw: Framework) -> tuple[tuple[Chain, ...], bool]:
     truncated = False
     for i, start in enumerate(keys):
         for end in keys[i + 1 :]:
-            result = graph.chains(start, end, limit=MAX_CHAINS * 4)
+            result = graph.chains(start, end, limit=MAX_CHAINS * 2)
             truncated = truncated or result.truncated
             for chain in result:
                 found.setdefault(chain.indicators, chain)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Literal
 
@@ -22,6 +25,23 @@ REPORT_FORMATS: Final[dict[str, ReportFormat]] = {
     ".md": "markdown",
     ".markdown": "markdown",
 }
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while a report is made, as JSON libraries do for a parse.
+
+    A report of a large case makes hundreds of thousands of short-lived objects
+    and no garbage cycles; with the collector on it walks them again and again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _check_format(format: str) -> ReportFormat:
@@ -73,21 +93,22 @@ def render_report(
     True
     """
     kind = _check_format(format)
-    data = gather(
-        case,
-        framework=framework,
-        as_of=as_of,
-        audience=audience,
-        inline_plots=kind == "html",
-        on_progress=on_progress,
-    )
-    if kind == "html":
-        from valuecycles.report._html import render_html
+    with _collector_paused():
+        data = gather(
+            case,
+            framework=framework,
+            as_of=as_of,
+            audience=audience,
+            inline_plots=kind == "html",
+            on_progress=on_progress,
+        )
+        if kind == "html":
+            from valuecycles.report._html import render_html
 
-        return render_html(data)
-    from valuecycles.report._markdown import render_markdown
+            return render_html(data)
+        from valuecycles.report._markdown import render_markdown
 
-    return render_markdown(data, None)
+        return render_markdown(data, None)
 
 
 def write_report(
@@ -109,6 +130,19 @@ def write_report(
     """
     target = Path(path)
     kind = format_for_report(target, format)
+    with _collector_paused():
+        return _write(case, target, kind, framework, as_of, audience, on_progress)
+
+
+def _write(
+    case: Case,
+    target: Path,
+    kind: ReportFormat,
+    framework: Framework | None,
+    as_of: _dt.date | None,
+    audience: Audience,
+    on_progress: Progress | None,
+) -> list[Path]:
     data = gather(
         case,
         framework=framework,

@@ -226,7 +226,7 @@ def test_cli_report_html(
 ) -> None:
     out = tmp_path / "report.html"
     assert main(["report", str(example_path), "-o", str(out), "--as-of", "2026-06-01"]) == 0
-    assert f"{out}: written" in capsys.readouterr().out
+    assert capsys.readouterr().err == f"wrote {out}\n"  # confirmed on standard error
     assert out.read_text() == vc.render_report(vc.load(example_path), as_of=AS_OF)
 
 
@@ -235,7 +235,11 @@ def test_cli_report_markdown(
 ) -> None:
     out = tmp_path / "wiki.md"
     assert main(["report", str(example_path), "-o", str(out)]) == 0
-    assert "and 20 plot files" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    plots = sorted((tmp_path / "wiki-plots").iterdir())
+    assert len(plots) == 20
+    assert err.splitlines()[0] == f"wrote {out}"
+    assert sorted(err.splitlines()[1:]) == sorted(f"wrote {p}" for p in plots)
     assert (tmp_path / "wiki-plots" / "response-time.svg").exists()
 
 
@@ -290,7 +294,7 @@ def test_cli_progress_bar_on_a_terminal_only(
     plain = io.StringIO()
     monkeypatch.setattr("sys.stderr", plain)
     assert main(["report", str(example_path), "-o", str(tmp_path / "r.html")]) == 0
-    assert plain.getvalue() == ""
+    assert plain.getvalue() == f"wrote {tmp_path / 'r.html'}\n"  # no bar, no escape
 
 
 @pytest.mark.parametrize("name", ["r.html", "r.md"])
@@ -602,3 +606,56 @@ def test_the_report_benchmark_prints_its_figures() -> None:
     assert result["ratio"] > 0
     assert result["time_pass"] in (True, False)
     assert 0 < result["page_bytes"] <= result["size_target"]
+
+
+def test_a_dense_graph_s_picture_is_summarised(tmp_path: Path) -> None:
+    """Past a size a reader can follow, ValueGraph.draw draws one arrow per pair of cycles."""
+    pytest.importorskip("matplotlib")
+    cycles = ["immediate", "potential", "applied"]
+    plans = {
+        c: vc.CyclePlan(
+            indicators=[vc.Indicator(id=f"{c}-{n}", name=f"{c} {n}") for n in range(30)]
+        )
+        for c in cycles
+    }
+    flows = [
+        vc.Flow(from_=f"{a}-{i}", to=f"{b}-{j}")
+        for a, b in [("immediate", "potential"), ("potential", "applied")]
+        for i in range(30)
+        for j in range(30)
+    ]
+    vg = vc.build_graph(vc.Case(community=vc.Community(name="D"), cycles=plans, flows=flows))
+    path = tmp_path / "graph.svg"
+    vg.draw(path)
+    text = path.read_text()
+    assert "Summarised: 90 indicators and 1800 flows" in text
+    assert text.count("900 flows") == 2
+    assert "immediate 7" not in text  # no indicator is drawn one by one
+
+
+def test_steps_are_labelled_from_1_on_the_page(page: str) -> None:
+    matrix = "".join(parse(section(page, "matrix")).text)
+    assert f"step 1: I asked {SCRIPT}" in matrix
+    assert "step 2: I used it" in matrix
+    assert "count them from 0" in matrix
+    text = vc.render_report(hostile_case(), "markdown", as_of=AS_OF)
+    assert "step 2: I used it" in text
+
+
+def test_cli_single_file_exports_are_confirmed_on_stderr(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt, name in (("json", "case.json"), ("graphml", "g.graphml"), ("dot", "g.dot")):
+        target = tmp_path / name
+        assert main(["export", str(example_path), "--to", fmt, "-o", str(target)]) == 0
+        assert capsys.readouterr().err == f"wrote {target}\n"
+        assert target.exists()
+
+
+def test_a_missing_file_is_said_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path / "nosuch.yaml"), "-o", str(tmp_path / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert f"no such file: {tmp_path / 'nosuch.yaml'}" in err
+    assert "$" not in err

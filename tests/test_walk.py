@@ -400,7 +400,7 @@ def test_cli_writes_a_new_case_from_a_pipe(tmp_path: Path) -> None:
     )
     done = run_cli(["guide", "-o", "case.yaml", "--cycles", "immediate"], answers, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "written, 1 aspiration, 1 indicator, 1 data source" in done.stdout
+    assert "written, 1 aspiration, 1 indicator, 1 data source" in done.stderr
     case = vc.load(tmp_path / "case.yaml")
     assert case.community.name == "Evaluators"
     assert case.plan("immediate").data[0].indicators == (case.plan("immediate").indicators[0].id,)
@@ -409,7 +409,7 @@ def test_cli_writes_a_new_case_from_a_pipe(tmp_path: Path) -> None:
 def test_cli_end_of_input_writes_what_was_given(tmp_path: Path) -> None:
     done = run_cli(["guide", "-o", "case.json"], "Evaluators\nquick answers\n", tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "the input ended before the last round" in done.stdout
+    assert "the input ended before the last round" in done.stderr
     case = vc.load(tmp_path / "case.json")
     assert [a.id for a in case.plan("immediate").aspirations] == ["quick-answers"]
 
@@ -628,7 +628,7 @@ def test_cli_adds_to_an_existing_file_keeping_its_comments(tmp_path: Path) -> No
     answers = "\n".join([*lines, "forum log", "replies-a-week", "", "", "", "", "done"]) + "\n"
     done = run_cli(["guide", "-o", "case.yaml", "--cycles", "immediate"], answers, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "added 1 aspiration, 1 indicator, 1 data source" in done.stdout
+    assert "added 1 aspiration, 1 indicator, 1 data source" in done.stderr
     written = path.read_text(encoding="utf-8")
     assert "# ours, kept by the walk" in written
     assert written.startswith(text.split("cycles:", 1)[0])  # the head with its comments
@@ -658,7 +658,7 @@ def test_cli_adds_flows_to_an_existing_file_and_changes_nothing_there(tmp_path: 
         ["guide", "-o", "case.yaml", "--cycles", "potential"], "\n".join(lines), tmp_path
     )
     assert done.returncode == 0, done.stderr
-    assert "added 1 indicator, 2 flows" in done.stdout
+    assert "added 1 indicator, 2 flows" in done.stderr
     after = vc.load(path)
     assert after.flows[: len(before.flows)] == before.flows
     assert [(f.from_, f.to) for f in after.flows[len(before.flows) :]] == [

@@ -207,7 +207,7 @@ def _lines(stream: IO[str]) -> Iterator[str]:
 
 
 def _write(result: WalkResult, path: Path, framework: Framework | None, *, existing: bool) -> int:
-    out = sys.stdout
+    out = sys.stderr  # what was written is confirmed on standard error, as by every command
     style = Style(out)
     for note in result.notes:
         sys.stderr.write(f"valuecycles: note: {note}\n")

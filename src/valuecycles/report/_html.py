@@ -797,7 +797,9 @@ class _Page:
         self.w("<section id='matrix'>\n<h2>The value-creation matrix</h2>\n")
         self.w(
             "<p>Stories against cycles: each cell is the story's step in that cycle and the "
-            "indicators it cites. Indicators give breadth, stories give causality.</p>\n"
+            "indicators it cites. Indicators give breadth, stories give causality. Steps are "
+            "counted from 1 here, as on screen; the exports and <code>--json</code> count "
+            "them from 0.</p>\n"
         )
         if not m.stories:
             self.w("<p class='finding'>No stories, so the matrix is empty.</p>\n</section>\n")
@@ -809,7 +811,8 @@ class _Page:
             if cell.story not in wanted:
                 continue
             hoped = " <span class='badge hoped'>hoped for</span>" if cell.aspirational else ""
-            text = f"<p>{h(cell.text)}{hoped}"
+            label = f"<span class='muted'>{h(words.step_label(cell.step))}:</span> "
+            text = f"<p>{label}{h(cell.text)}{hoped}"
             if cell.indicators:
                 text += "<br><span class='cites'>"
                 text += _refs("indicator", cell.indicators, self.indicator_names)

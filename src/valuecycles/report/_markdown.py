@@ -327,7 +327,8 @@ class _Doc:
         cells: dict[tuple[str, str], list[str]] = {}
         for cell in m.cells:
             if cell.story in wanted:
-                text = md(cell.text) + (" *(hoped for)*" if cell.aspirational else "")
+                text = f"{words.step_label(cell.step)}: " + md(cell.text)
+                text += " *(hoped for)*" if cell.aspirational else ""
                 cells.setdefault((cell.story, cell.cycle), []).append(text)
         if len(m.stories) > len(shown):
             self.w(f"*The {len(shown)} strongest of {len(m.stories)} stories.*")

@@ -39,10 +39,10 @@ import attrs
 
 from valuecycles._text import make_id
 from valuecycles.errors import WalkError
-from valuecycles.framework import Cycle, Framework, Guidance, Round
+from valuecycles.framework import Cycle, Framework, Guidance, Round, load_framework
 
 # The one private name the walk needs: the framework a case names, its version checked.
-from valuecycles.framework._registry import case_framework, load_framework
+from valuecycles.framework._registry import case_framework
 from valuecycles.model import (
     Aspiration,
     Case,

@@ -118,7 +118,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from valuecycles.framework._registry import load_framework
+    from valuecycles.framework import load_framework
     from valuecycles.worksheet import worksheet
 
     cycles = [*args.cycles, *(k.strip() for v in args.walk_cycles for k in v.split(","))]

@@ -77,7 +77,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from valuecycles.report._render import format_for_report, write_report
+    from valuecycles.report import format_for_report, write_report
 
     try:
         format_for_report(args.output, args.format)

@@ -333,10 +333,10 @@ class _Page:
                 )
             self.w("</ol>\n")
             reach_counts = ", ".join(
-                f"{h(data.cycle_name(k) if k else 'no value-chain cycle')} {n}"
+                f"{h(data.cycle_name(k) if k else 'no value-chain cycle')} {words.number(n)}"
                 for k, n in s.by_reach
             )
-            checks = ", ".join(f"{h(k)} {n}" for k, n in s.by_verification)
+            checks = ", ".join(f"{h(k)} {words.number(n)}" for k, n in s.by_verification)
             self.w(
                 f"<p class='muted'><a href='#stories'>"
                 f"{words.plural(len(data.stories), 'story', 'stories')}</a>: by reach "

@@ -54,7 +54,11 @@ def _check_format(format: str) -> ReportFormat:
 
 
 def format_for_report(path: str | os.PathLike[str], format: str | None = None) -> ReportFormat:
-    """The format named, or the one the file's suffix selects (``.html``, ``.md``)."""
+    """The format named, or the one the file's suffix selects (``.html``, ``.md``).
+
+    >>> format_for_report("wiki/report.md"), format_for_report("report.txt", "html")
+    ('markdown', 'html')
+    """
     if format is not None:
         return _check_format(format)
     suffix = Path(path).suffix.lower()

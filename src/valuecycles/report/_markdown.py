@@ -226,7 +226,7 @@ class _Doc:
         if s.chains:
             self.w("- Strongest chains:")
             for chain in s.chains:
-                self.w(f"  - {self.chain_line(chain)}")
+                self.w(f"  - {self.chain_line(chain, short=True)}")
         if s.stories:
             self.w("- Strongest stories:")
             for story in s.stories:
@@ -268,8 +268,10 @@ class _Doc:
             )
         self.w()
 
-    def chain_line(self, chain: Chain) -> str:
+    def chain_line(self, chain: Chain, *, short: bool = False) -> str:
         names, note = words.chain_words(chain, lambda i: self.names_by_id.get(i, i))
+        if short and len(names) > 3:
+            names = [names[0], f"… {len(names) - 2} more …", names[-1]]
         return " → ".join(md(n) for n in names) + f"; {md(note)}"
 
     def stories(self) -> None:

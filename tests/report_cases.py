@@ -96,3 +96,63 @@ def hostile_case() -> vc.Case:
             ),
         ],
     )
+
+
+def standing_case() -> vc.Case:
+    """One cycle, three indicators: one on track, one behind, one without data on 2026-07-02.
+
+    Baselines are dated 2026-01-01 and targets 2027-01-01, so half the time
+    has passed on 2026-07-02: 60% of the way is on track, 20% is behind.
+    A count indicator with contribution observations in two groups.
+    """
+    d = dt.date
+    base, goal = d(2026, 1, 1), d(2027, 1, 1)
+
+    def ind(ident: str, **extra: object) -> vc.Indicator:
+        return vc.Indicator(
+            id=ident,
+            name=f"Indicator {ident}",
+            baseline=vc.Measure(0, base),
+            target=vc.Measure(10, goal),
+            **extra,  # type: ignore[arg-type]
+        )
+
+    observations = [
+        vc.Observation(indicator="ahead", date=d(2026, 6, 1), value=6),
+        vc.Observation(indicator="late", date=d(2026, 6, 1), value=2),
+        vc.Observation(indicator="requests", date=d(2026, 2, 1), value=1),
+        vc.Observation(indicator="requests", date=d(2026, 3, 1), value=0),
+        vc.Observation(indicator="requests", date=d(2026, 4, 1), value=1),
+    ]
+    for month, (used, unused) in enumerate(((3, 1), (4, 1), (6, 2)), start=2):
+        for group, value in (("used", used), ("not-used", unused)):
+            observations.append(
+                vc.Observation(
+                    indicator="requests",
+                    date=d(2026, month, 15),
+                    value=value,
+                    evidence="contribution",
+                    dimensions={"tools": group},
+                )
+            )
+    return vc.Case(
+        community=vc.Community(name="Librarians"),
+        cycles={
+            "immediate": vc.CyclePlan(
+                aspirations=[vc.Aspiration(id="a", text="Answers")],
+                indicators=[
+                    ind("ahead", signals=["a"]),
+                    ind("late", signals=["a"]),
+                    ind("silent", signals=["a"]),
+                    vc.Indicator(
+                        id="requests",
+                        name="Requests for help",
+                        unit="requests",
+                        aggregation="sum",
+                        signals=["a"],
+                    ),
+                ],
+            )
+        },
+        observations=observations,
+    )

@@ -7,8 +7,11 @@ Set ``VALUECYCLES_CHROMIUM`` to use a browser that is not on the path.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -21,7 +24,19 @@ from report_cases import SCRIPT, hostile_case
 
 pytestmark = pytest.mark.browser
 
-SECTIONS = ("community", "cycles", "stories", "matrix", "graph", "chains", "gaps", "coverage")
+SECTIONS = (
+    "community",
+    "summary",
+    "progress",
+    "chains",
+    "gaps",
+    "graph",
+    "cycles",
+    "stories",
+    "matrix",
+    "coverage",
+)
+EXAMPLE = Path(__file__).parent.parent / "examples" / "evaluators-network.yaml"
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -135,3 +150,145 @@ def test_the_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
     assert len(colours) > 50, "the screenshot has almost no variety: is the page blank?"
     ink = (rgb.min(axis=1) < 200).mean()
     assert 0.01 < ink < 0.6, f"{ink:.1%} of the screenshot is ink"
+
+
+# --- layout at a phone's width and a laptop's -------------------------------------------
+
+#: A page that loads a report in a frame of the given size and writes what it measured
+#: into its own DOM (the report itself runs no script: its CSP forbids it).
+MEASURE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="REPORT" style="width:WIDTHpx;height:HEIGHTpx;border:0"></iframe>
+<pre id="out">pending</pre>
+<script>
+document.getElementById("f").addEventListener("load", function () {
+  var out = {};
+  try {
+    var doc = this.contentDocument, win = this.contentWindow;
+    out.scrollWidth = doc.documentElement.scrollWidth;
+    out.clientWidth = doc.documentElement.clientWidth;
+    out.viewport = win.innerHeight;
+    var summary = doc.getElementById("summary");
+    out.summaryBottom = summary ? summary.getBoundingClientRect().bottom : null;
+    var svgMin = 1e9, svgWhere = "", svgCount = 0;
+    doc.querySelectorAll("svg text").forEach(function (t) {
+      var m = t.getScreenCTM();
+      if (!m || !t.textContent.trim()) return;
+      svgCount += 1;
+      var size = parseFloat(win.getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (size < svgMin) { svgMin = size; svgWhere = t.textContent; }
+    });
+    out.svgText = svgMin; out.svgWhere = svgWhere; out.svgCount = svgCount;
+    var htmlMin = 1e9, htmlWhere = "";
+    doc.querySelectorAll("body *").forEach(function (e) {
+      if (e.closest("svg")) return;
+      var own = Array.prototype.some.call(e.childNodes, function (n) {
+        return n.nodeType === 3 && n.textContent.trim();
+      });
+      if (!own || !e.getClientRects().length) return;
+      var size = parseFloat(win.getComputedStyle(e).fontSize);
+      if (size < htmlMin) { htmlMin = size; htmlWhere = e.tagName + ": " + e.textContent; }
+    });
+    out.htmlText = htmlMin; out.htmlWhere = htmlWhere.slice(0, 80);
+  } catch (e) { out.error = String(e); }
+  document.getElementById("out").textContent = JSON.stringify(out);
+});
+</script></body></html>
+"""
+
+
+def measure(report: Path, profile: Path, width: int, height: int) -> dict[str, object]:
+    """Lay the report out in a frame of ``width`` x ``height`` CSS pixels; what it measured."""
+    page = report.parent / f"measure-{report.stem}-{width}.html"
+    page.write_text(
+        MEASURE.replace("REPORT", report.name)
+        .replace("WIDTH", str(width))
+        .replace("HEIGHT", str(height))
+    )
+    done = browse(
+        page,
+        profile,
+        "--allow-file-access-from-files",
+        "--hide-scrollbars",
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout, re.S)
+    assert found is not None, done.stdout[-2000:]
+    result: dict[str, object] = json.loads(html.unescape(found.group(1)))
+    assert "error" not in result, result
+    return result
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser-example") / "example.html"
+    vc.write_report(vc.load(EXAMPLE), path, as_of=dt.date(2026, 6, 1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def dense_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A case too dense to draw whole, with long names and ids that do not break."""
+    cycles = ["immediate", "potential", "applied"]
+    long = "Averyveryverylongwordwithoutanyspaceinsideitatall" * 2
+    plans = {
+        c: vc.CyclePlan(
+            indicators=[
+                vc.Indicator(id=f"{c}-{n}-{long}", name=f"{long} {c} {n}") for n in range(25)
+            ]
+        )
+        for c in cycles
+    }
+    flows = [
+        vc.Flow(from_=f"{a}-{i}-{long}", to=f"{b}-{j}-{long}")
+        for a, b in itertools.pairwise(cycles)
+        for i in range(25)
+        for j in range(25)
+    ]
+    case = vc.Case(community=vc.Community(name=long), cycles=plans, flows=flows)
+    path = tmp_path_factory.mktemp("browser-dense") / "dense.html"
+    vc.write_report(case, path, as_of=dt.date(2026, 6, 1))
+    return path
+
+
+@pytest.mark.parametrize("which", ["report", "example_report", "dense_report"])
+def test_at_a_phone_s_width_nothing_widens_the_page(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    page: Path = request.getfixturevalue(which)
+    found = measure(page, tmp_path / "profile", 390, 844)
+    assert found["clientWidth"] == 390
+    assert found["scrollWidth"] == 390, found
+    assert isinstance(found["svgCount"], int)
+    assert found["svgCount"] > 0
+    assert found["svgText"] >= 10 - 1e-6, found  # type: ignore[operator]
+    assert found["htmlText"] >= 10 - 1e-6, found  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("which", ["report", "example_report"])
+def test_at_a_laptop_s_width_the_summary_is_the_first_screen(
+    which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    page: Path = request.getfixturevalue(which)
+    found = measure(page, tmp_path / "profile", 1280, 800)
+    assert found["viewport"] == 800
+    assert found["scrollWidth"] == 1280, found
+    assert found["summaryBottom"] <= 800, found  # type: ignore[operator]
+    assert found["svgText"] >= 10 - 1e-6, found  # type: ignore[operator]
+
+
+def test_the_layout_checks_can_fail(tmp_path: Path) -> None:
+    """A page with a wide table, tiny plot text and a long summary is caught."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        "<!DOCTYPE html><meta name='viewport' content='width=device-width'>"
+        "<section id='summary' style='height:1500px'>x</section>"
+        "<table style='width:900px'><tr><td>wide</td></tr></table>"
+        "<svg viewBox='0 0 1000 100' style='width:300px'><text y='50' font-size='11'>tiny</text>"
+        "</svg>"
+    )
+    found = measure(page, tmp_path / "profile", 390, 844)
+    assert found["scrollWidth"] > 390  # type: ignore[operator]
+    assert found["svgText"] < 10  # type: ignore[operator]
+    assert found["summaryBottom"] > 844  # type: ignore[operator]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,11 +14,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import valuecycles as vc
-from report_cases import SCRIPT, hostile_case
+from report_cases import SCRIPT, hostile_case, standing_case
 from valuecycles.cli import main
 
 AS_OF = dt.date(2026, 6, 1)
-SECTIONS = ("community", "cycles", "stories", "matrix", "graph", "chains", "gaps", "coverage")
+SECTIONS = (
+    "community",
+    "summary",
+    "progress",
+    "chains",
+    "gaps",
+    "graph",
+    "cycles",
+    "stories",
+    "matrix",
+    "coverage",
+)
 CYCLES = [c.key for c in vc.load_framework().cycles]
 
 
@@ -202,7 +214,7 @@ ALLOWED_TAGS = {
     "h5", "dl", "dt", "dd", "nav", "ol", "ul", "li", "a", "section", "span", "code", "strong",
     "br", "article", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td", "div",
     "footer", "svg", "g", "path", "defs", "use", "clippath", "text", "rect", "polyline",
-    "line", "circle", "tspan", "ellipse", "polygon",
+    "line", "circle", "tspan", "ellipse", "polygon", "details", "summary", "marker",
 }  # fmt: skip
 
 
@@ -214,7 +226,7 @@ def test_cli_report_html(
 ) -> None:
     out = tmp_path / "report.html"
     assert main(["report", str(example_path), "-o", str(out), "--as-of", "2026-06-01"]) == 0
-    assert f"{out}: written" in capsys.readouterr().out
+    assert capsys.readouterr().err == f"wrote {out}\n"  # confirmed on standard error
     assert out.read_text() == vc.render_report(vc.load(example_path), as_of=AS_OF)
 
 
@@ -223,7 +235,11 @@ def test_cli_report_markdown(
 ) -> None:
     out = tmp_path / "wiki.md"
     assert main(["report", str(example_path), "-o", str(out)]) == 0
-    assert "and 20 plot files" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    plots = sorted((tmp_path / "wiki-plots").iterdir())
+    assert len(plots) == 20
+    assert err.splitlines()[0] == f"wrote {out}"
+    assert sorted(err.splitlines()[1:]) == sorted(f"wrote {p}" for p in plots)
     assert (tmp_path / "wiki-plots" / "response-time.svg").exists()
 
 
@@ -278,7 +294,7 @@ def test_cli_progress_bar_on_a_terminal_only(
     plain = io.StringIO()
     monkeypatch.setattr("sys.stderr", plain)
     assert main(["report", str(example_path), "-o", str(tmp_path / "r.html")]) == 0
-    assert plain.getvalue() == ""
+    assert plain.getvalue() == f"wrote {tmp_path / 'r.html'}\n"  # no bar, no escape
 
 
 @pytest.mark.parametrize("name", ["r.html", "r.md"])
@@ -291,10 +307,8 @@ def test_cli_report_into_a_missing_folder(
     assert not (tmp_path / "missing").exists()
 
 
-def test_matrix_and_progress_as_their_json_shapes_render() -> None:
-    """The matrix and progress parts read the --json shapes of DESIGN.md."""
-    import attrs
-
+def test_the_report_reads_the_typed_results() -> None:
+    """The report's parts are the query results themselves, not their --json dictionaries."""
     from valuecycles.report import gather
     from valuecycles.report._html import render_html
     from valuecycles.report._markdown import render_markdown
@@ -302,19 +316,10 @@ def test_matrix_and_progress_as_their_json_shapes_render() -> None:
     case = hostile_case()
     data = gather(case, as_of=AS_OF)
     rt = 'rt"><img src=x>'
-    matrix = {
-        "cycles": ["immediate", "applied"],
-        "stories": ["public-story"],
-        "cells": [
-            {"story": "public-story", "cycle": "immediate", "step": 0, "text": f"I asked {SCRIPT}",
-             "aspirational": False, "indicators": [rt], "observations": []},
-            {"story": "public-story", "cycle": "applied", "step": 1, "text": "I used it",
-             "aspirational": True, "indicators": [], "observations": []},
-        ],
-    }  # fmt: skip
-    progress = {rt: {"indicator": rt, "cycle": "immediate", "unit": "$ (US)", "baseline": 60,
-                     "target": 24, "latest": 30, "change": -30, "progress": 0.8333}}  # fmt: skip
-    data = attrs.evolve(data, matrix=matrix, progress=progress)
+    assert isinstance(data.progress[rt], vc.evidence.IndicatorProgress)
+    assert isinstance(data.matrix, vc.evidence.Matrix)
+    assert isinstance(data.gaps, vc.graph.Gaps)
+    assert data.matrix == vc.matrix(case)
     page = render_html(data)
     section = page.split("<section id='matrix'>", 1)[1].split("</section>", 1)[0]
     parsed = parse(section)
@@ -327,7 +332,7 @@ def test_matrix_and_progress_as_their_json_shapes_render() -> None:
         parse(page).text
     )
     text = render_markdown(data, None)
-    assert "| Story | Immediate value | Applied value |" in text
+    assert "| Story | Immediate value | Potential value |" in text
     assert "83% of the way to the target" in text
 
 
@@ -355,10 +360,302 @@ def test_the_report_reads_the_evidence_against_the_framework_it_was_given() -> N
         framework=fw,
     )
     data = gather(case, framework=fw, as_of=AS_OF, inline_plots=False)
-    assert data.progress["n"]["cycle"] == "first-hand"
-    assert data.progress["n"]["progress"] == 0.5
-    assert data.matrix == vc.matrix(case, framework=fw).to_dict()
-    assert [c["cycle"] for c in data.matrix["cells"]] == ["first-hand", "later"]
+    assert data.progress["n"].cycle == "first-hand"
+    assert data.progress["n"].progress == 0.5
+    assert data.matrix == vc.matrix(case, framework=fw)
+    assert [c.cycle for c in data.matrix.cells] == ["first-hand", "later"]
     # without the framework, the keys as written: what the report showed before
-    assert vc.matrix(case).to_dict() != data.matrix
+    assert vc.matrix(case) != data.matrix
     assert vc.progress(case).to_dict()["indicators"][0]["cycle"] == "quick"
+
+
+# --- the first screen, progress, chains, pictures ----------------------------------------
+
+STANDING_DAY = dt.date(2026, 7, 2)
+
+
+def section(page: str, ident: str) -> str:
+    start = page.index(f"<section id='{ident}'")
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_sections_come_summary_first(page: str) -> None:
+    order = [page.index(f"id='{ident}'") for ident in SECTIONS]
+    assert order == sorted(order)
+
+
+def test_the_summary_counts_indicators_on_track_behind_and_without_data() -> None:
+    page = vc.render_report(standing_case(), as_of=STANDING_DAY)
+    summary = section(page, "summary")
+    row = re.search(r"<tr><th><a href='#cycle-immediate'>Immediate</a></th>(.*?)</tr>", summary)
+    assert row is not None
+    numbers = re.findall(r">(\d+)<", row.group(1))
+    # on track (ahead), behind (late), without data (silent and requests, no baseline), gaps
+    assert numbers[:3] == ["1", "1", "2"]
+    progress = "".join(parse(section(page, "progress")).text)
+    assert "Indicator ahead" in progress
+    assert "on track" in progress
+    assert "behind" in progress
+    assert "60%" in progress
+    assert "50%" in progress
+    later = vc.render_report(standing_case(), as_of=dt.date(2026, 12, 1))
+    row = re.search(r"#cycle-immediate'>Immediate</a></th>(.*?)</tr>", section(later, "summary"))
+    assert row is not None
+    assert re.findall(r">(\d+)<", row.group(1))[:3] == ["0", "2", "2"]
+
+
+def test_every_summary_link_leads_somewhere(example_page: str) -> None:
+    ids = {a.get("id") for _t, a in parse(example_page).tags}
+    summary = section(example_page, "summary")
+    links = re.findall(r"href='#([^']+)'", summary)
+    assert links
+    for target in links:
+        assert target in ids, target
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1)),
+    days=st.integers(1, 3000),
+    one=st.integers(-100, 4000),
+    two=st.integers(-100, 4000),
+)
+def test_the_expected_share_grows_with_time_from_0_to_1(
+    start: dt.date, days: int, one: int, two: int
+) -> None:
+    from valuecycles.report._words import expected_share
+
+    end = start + dt.timedelta(days=days)
+    b, t = vc.Measure(0, start), vc.Measure(1, end)
+    early, late = sorted((start + dt.timedelta(days=one), start + dt.timedelta(days=two)))
+    a, z = expected_share(b, t, early), expected_share(b, t, late)
+    assert a is not None
+    assert z is not None
+    assert 0 <= a <= z <= 1
+    assert expected_share(b, t, end) == 1
+    assert expected_share(b, t, start) == 0
+
+
+def test_chains_in_words_ranked_and_folded(example_page: str) -> None:
+    chains = section(example_page, "chains")
+    items = re.findall(r"<li class='chain'>(.*?)</li>", chains, re.S)
+    assert len(items) == 18
+    before, folded = chains.split("<details>", 1)
+    assert before.count("<li class='chain'>") == 5
+    assert "13 more chains" in folded
+    first = "".join(parse(items[0]).text)
+    assert " → " in first
+    assert "stories" in first
+    assert "links:" not in chains
+
+
+def test_the_graph_has_a_key(example_page: str) -> None:
+    graph = section(example_page, "graph")
+    text = "".join(parse(graph).text)
+    for entry in ("declared, told by stories", "told by stories only", "declared, no story yet"):
+        assert entry in text
+
+
+def test_a_dense_graph_is_drawn_a_pair_of_cycles_at_a_time() -> None:
+    from valuecycles.report import gather
+    from valuecycles.report._data import PAIR_FLOWS
+
+    cycles = ["immediate", "potential", "applied"]
+    plans = {
+        c: vc.CyclePlan(
+            indicators=[vc.Indicator(id=f"{c}-{n}", name=f"{c} {n}") for n in range(30)]
+        )
+        for c in cycles
+    }
+    flows = [
+        vc.Flow(from_=f"{a}-{i}", to=f"{b}-{j}")
+        for a, b in itertools.pairwise(cycles)
+        for i in range(30)
+        for j in range(30)
+    ]
+    case = vc.Case(community=vc.Community(name="Dense"), cycles=plans, flows=flows)
+    data = gather(case, as_of=AS_OF)
+    assert not data.graph_whole
+    assert [p.cycles for p in data.pictures] == [tuple(cycles[:2]), tuple(cycles[1:])]
+    for picture in data.pictures:
+        assert picture.flows_total == 900
+        assert picture.flows_drawn <= PAIR_FLOWS
+        assert picture.svg.count("<path d=") - 3 == picture.flows_drawn  # 3 arrow heads
+    text = "".join(parse(section(render_html_of(data), "graph")).text)
+    assert "1,800 flows" in text
+    assert "one pair of cycles at a time" in text
+    assert f"The {PAIR_FLOWS} strongest of 900 flows" in text
+
+
+def render_html_of(data: object) -> str:
+    from valuecycles.report._html import render_html
+
+    return render_html(data)  # type: ignore[arg-type]
+
+
+def test_count_axes_have_whole_numbers_only() -> None:
+    import attrs
+
+    case = standing_case()
+    effect = [o for o in case.observations if o.evidence == "effect"]
+    page = vc.render_report(attrs.evolve(case, observations=effect), as_of=STANDING_DAY)
+    plot = page[page.index('aria-label="Trend of Requests for help"') :]
+    plot = plot[: plot.index("</svg>")]
+    ticks = re.findall(r'text-anchor="end">([^<]+)<', plot)
+    assert ticks
+    assert all(re.fullmatch(r"-?[\d,]+k?", t) for t in ticks), ticks
+
+
+def test_contribution_groups_are_lines_of_their_own() -> None:
+    from valuecycles.report._svg import Series, trend_svg
+
+    day = dt.date(2026, 1, 1)
+    lines = [
+        Series("observed", ((day, 1.0), (day + dt.timedelta(days=40), 2.0))),
+        Series("contribution: tools: used", ((day, 3.0),), kind="contribution"),
+        Series("contribution: tools: not-used", ((day, 1.0),), kind="contribution"),
+    ]
+    svg = trend_svg("Requests", lines, integers=True)
+    assert svg is not None
+    assert svg.count("<polyline") == 3
+    assert "contribution: tools: used" in svg
+    assert "contribution: tools: not-used" in svg
+
+
+def test_the_case_s_contribution_data_is_drawn_when_progress_carries_it() -> None:
+    case = standing_case()
+    row = vc.progress(case)["requests"]
+    if not hasattr(row, "contribution"):
+        pytest.skip("progress does not carry contribution series in this tree yet")
+    page = vc.render_report(case, as_of=STANDING_DAY)
+    plot = page[page.index("Trend of Requests for help") :]
+    plot = plot[: plot.index("</svg>")]
+    assert "contribution: tools: used" in plot
+    assert "contribution: tools: not-used" in plot
+
+
+def test_a_long_series_is_thinned_for_the_picture_but_not_the_table() -> None:
+    from valuecycles.report._svg import MAX_POINTS
+
+    start = dt.date(2020, 1, 1)
+    observations = [
+        vc.Observation(
+            indicator="daily", date=start + dt.timedelta(days=n), period=None, value=n % 17
+        )
+        for n in range(1500)
+    ]
+    case = vc.Case(
+        community=vc.Community(name="Daily"),
+        cycles={
+            "immediate": vc.CyclePlan(
+                indicators=[vc.Indicator(id="daily", name="Daily")],
+                data=[vc.DataSource(id="d", name="D", cadence="daily", indicators=["daily"])],
+            )
+        },
+        observations=[attrs_evolve(o, source="d") for o in observations],
+    )
+    rows = vc.progress(case)["daily"].series
+    page = vc.render_report(case, as_of=AS_OF)
+    plot = page[page.index("<polyline") :]
+    points = plot[plot.index('points="') + 8 : plot.index('"', plot.index('points="') + 8)]
+    assert len(points.split()) <= MAX_POINTS < len(rows)
+    figures = section(page, "cycles")
+    assert figures.count("<tr><td>") >= len(rows)
+
+
+def attrs_evolve(obs: vc.Observation, **changes: object) -> vc.Observation:
+    import attrs
+
+    return attrs.evolve(obs, **changes)
+
+
+def test_the_markdown_report_has_the_summary_and_progress_table() -> None:
+    text = vc.render_report(standing_case(), "markdown", as_of=STANDING_DAY)
+    assert text.index("## Where the community stands") < text.index("## Progress")
+    assert "| Immediate value | 1 | 1 | 2 |" in text
+    assert "| Indicator ahead | Immediate value | 6 |" in text
+
+
+@pytest.mark.slow
+def test_the_report_benchmark_prints_its_figures() -> None:
+    """benchmarks/report.py runs at its smallest size; it asserts no time, only the shape."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(root / "benchmarks" / "report.py"),
+            "--quick",
+            "--json",
+            "--repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["quick"] is True
+    assert result["observations"] == 1000
+    assert result["ratio"] > 0
+    assert result["time_pass"] in (True, False)
+    assert 0 < result["page_bytes"] <= result["size_target"]
+
+
+def test_a_dense_graph_s_picture_is_summarised(tmp_path: Path) -> None:
+    """Past a size a reader can follow, ValueGraph.draw draws one arrow per pair of cycles."""
+    pytest.importorskip("matplotlib")
+    cycles = ["immediate", "potential", "applied"]
+    plans = {
+        c: vc.CyclePlan(
+            indicators=[vc.Indicator(id=f"{c}-{n}", name=f"{c} {n}") for n in range(30)]
+        )
+        for c in cycles
+    }
+    flows = [
+        vc.Flow(from_=f"{a}-{i}", to=f"{b}-{j}")
+        for a, b in [("immediate", "potential"), ("potential", "applied")]
+        for i in range(30)
+        for j in range(30)
+    ]
+    vg = vc.build_graph(vc.Case(community=vc.Community(name="D"), cycles=plans, flows=flows))
+    path = tmp_path / "graph.svg"
+    vg.draw(path)
+    text = path.read_text()
+    assert "Summarised: 90 indicators and 1800 flows" in text
+    assert text.count("900 flows") == 2
+    assert "immediate 7" not in text  # no indicator is drawn one by one
+
+
+def test_steps_are_labelled_from_1_on_the_page(page: str) -> None:
+    matrix = "".join(parse(section(page, "matrix")).text)
+    assert f"step 1: I asked {SCRIPT}" in matrix
+    assert "step 2: I used it" in matrix
+    assert "count them from 0" in matrix
+    text = vc.render_report(hostile_case(), "markdown", as_of=AS_OF)
+    assert "step 2: I used it" in text
+
+
+def test_cli_single_file_exports_are_confirmed_on_stderr(
+    example_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt, name in (("json", "case.json"), ("graphml", "g.graphml"), ("dot", "g.dot")):
+        target = tmp_path / name
+        assert main(["export", str(example_path), "--to", fmt, "-o", str(target)]) == 0
+        assert capsys.readouterr().err == f"wrote {target}\n"
+        assert target.exists()
+
+
+def test_a_missing_file_is_said_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(tmp_path / "nosuch.yaml"), "-o", str(tmp_path / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert f"no such file: {tmp_path / 'nosuch.yaml'}" in err
+    assert "$" not in err

@@ -2,26 +2,36 @@
 
 A facilitator runs the guide in a workshop cycle by cycle and round by round:
 for each round the group reads the key questions and the example prompts,
-picks examples or names its own items, and links each indicator to the
-aspirations it signals and each data source to the indicators it feeds. The
-walk does the same through an :class:`Interviewer`, which asks the questions
-and returns the answers. The walk knows nothing of terminals: the command
-line supplies an interviewer that talks to a person, and
+picks examples (and puts them in its own words) or names its own items, and
+says what each item needs for the report to work: which aspirations a
+condition supports (and whether it is a risk), an indicator's aspirations,
+unit, direction, baseline and target, a data source's indicators, method,
+cadence and owner; at the end, which indicators lead to which in the next
+cycle. The walk does the same through an :class:`Interviewer`, which asks
+the questions and returns the answers. The walk knows nothing of terminals:
+the command line supplies an interviewer that talks to a person, and
 :class:`LineInterviewer` reads the line protocol (one answer a line) that
-scripts and tests use.
+scripts and tests use; :data:`PROTOCOL` describes it.
 
 >>> import valuecycles as vc
->>> lines = ["Evaluators", "quick answers", "", "", "1", "quick-answers", "", ""]
+>>> lines = ["Evaluators", "quick answers", "", "", "1", "", "quick-answers",
+...          "hours", "decrease", "60 2026-01-01", "24 2026-12-31", "", ""]
 >>> result = vc.guided_walk(vc.LineInterviewer(lines), cycles=["immediate"])
 >>> [a.element.id for a in result.additions]
 ['quick-answers', 'levels-of-attendance-participation-and-commitment']
->>> result.case.plan("immediate").indicators[0].signals
-('quick-answers',)
+>>> indicator = result.case.plan("immediate").indicators[0]
+>>> indicator.signals, indicator.unit, indicator.direction, indicator.target.value
+(('quick-answers',), 'hours', 'decrease', 24)
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
+import datetime as _dt
+import itertools
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final, Literal
 
@@ -29,32 +39,53 @@ import attrs
 
 from valuecycles._text import make_id
 from valuecycles.errors import WalkError
-from valuecycles.framework._model import Cycle, Framework, Guidance, Round
-from valuecycles.framework._registry import case_framework, load_framework
-from valuecycles.model._case import (
+
+# The one private name the walk needs: the framework a case names, its version checked.
+from valuecycles.framework import Cycle, Framework, Guidance, Round, case_framework, load_framework
+from valuecycles.model import (
     Aspiration,
     Case,
     Community,
     Condition,
     CyclePlan,
     DataSource,
+    Flow,
     Indicator,
+    Measure,
 )
 
 __all__ = [
+    "COMMANDS",
+    "PROTOCOL",
     "Addition",
     "Choice",
     "Interviewer",
     "LineInterviewer",
     "Prompt",
     "WalkResult",
+    "clean_text",
     "guided_walk",
     "make_id",
 ]
 
-PromptKind = Literal["community", "item", "signals", "feeds"]
-
-#: The longest id the walk makes from an item's text (cut at a hyphen).
+PromptKind = Literal[
+    "community",
+    "item",
+    "edit",
+    "supports",
+    "risk",
+    "mitigation",
+    "signals",
+    "unit",
+    "direction",
+    "baseline",
+    "target",
+    "feeds",
+    "method",
+    "cadence",
+    "owner",
+    "flows",
+]
 
 _SINGULAR: Final = {
     "aspirations": "aspiration",
@@ -62,6 +93,79 @@ _SINGULAR: Final = {
     "indicators": "indicator",
     "data": "data source",
 }
+
+#: The commands a person (or a script) can type instead of an item, with what they do.
+COMMANDS: Final = {
+    "skip": "skip the rest of this cycle (at the end: the rest of this pair of cycles)",
+    "done": "finish: go on to the last questions (the flows between indicators), then write",
+    "undo": "take back the last item added (while describing an item: drop that item)",
+    "?": "show this help and the question again",
+}
+
+#: The line protocol, in words: the order of the answers that :class:`LineInterviewer` reads.
+PROTOCOL: Final = """\
+One answer a line. First the community's name. Then, for each cycle in the
+framework's order and each of its rounds in order (aspirations, conditions,
+indicators, data), the round's items, one a line, and a blank line to end
+the round. An item is its text, or the number of one of the guide's example
+prompts (counted from 1); after a number, one line with the item in the
+community's own words (blank keeps the example's text). After each item,
+its details, one a line, each blank to leave it out:
+- a condition: the aspirations it supports (numbers shown or ids,
+  comma-separated); whether it is a risk (y or n); for a risk, its
+  mitigation;
+- an indicator: the aspirations it signals; its unit; its direction
+  (increase or decrease); its baseline and its target (a number, optionally
+  followed by a date, YYYY-MM-DD);
+- a data source: the indicators it feeds; its method; its cadence (daily,
+  weekly, monthly, quarterly, yearly or free text); its owner.
+After the last cycle, the flows: for each pair of consecutive cycles that
+have indicators, and each indicator of the earlier one, one line naming the
+indicators of the later one it leads to (blank for none). Only pairs with an
+indicator added in this walk are asked. Instead of an item (or any answer)
+a line may be a command: skip (the rest of this cycle), done (go on to the
+flows, or at the flows finish), undo (take back the last item; while an
+item's details are asked, drop that item), ? (help; asks again). A leading
+backslash makes the word an item (\\done adds an item "done"). The end of
+the input ends the walk, and what was given is written. Control characters
+(such as the escape sequences of arrow keys) never become part of a text.
+"""
+
+_CSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
+_DIRECTIONS: Final = {
+    "increase": "increase",
+    "up": "increase",
+    "higher": "increase",
+    "+": "increase",
+    "decrease": "decrease",
+    "down": "decrease",
+    "lower": "decrease",
+    "-": "decrease",
+}
+_YES: Final = {"y", "yes", "risk", "r"}
+_NO: Final = {"n", "no", ""}
+
+
+def clean_text(text: str) -> str:
+    r"""Text as a person meant it: no escape sequences, no control characters, one line.
+
+    Arrow keys on a terminal without line editing send escape sequences;
+    they are dropped, as is every other control character (a tab becomes a
+    space), and runs of spaces become one.
+
+    >>> clean_text("abc\x1b[D\x1b[DX")
+    'abcX'
+    >>> clean_text(" two\tparts\x00 ")
+    'two parts'
+    """
+    text = _CSI.sub("", text)
+    out = []
+    for ch in text:
+        if ch in "\t\n\r\v\f":
+            out.append(" ")
+        elif unicodedata.category(ch) != "Cc":
+            out.append(ch)
+    return " ".join("".join(out).split())
 
 
 @attrs.frozen
@@ -76,14 +180,21 @@ class Choice:
 class Prompt:
     """One question the walk asks.
 
-    ``kind`` is ``"community"`` (the community's name; ``default`` holds the
-    name already in the case, if any), ``"item"`` (the next item of a round:
-    a number picks one of ``examples``, counted from 1, any other text is the
-    item itself, a blank answer ends the round), ``"signals"`` (which
-    aspirations the indicator ``item`` signals) or ``"feeds"`` (which
-    indicators the data source ``item`` feeds); for the last two, ``choices``
-    are the numbered ids offered, and ids from anywhere in the case are
-    accepted as well.
+    ``kind`` says what is asked: ``"community"`` (the community's name;
+    ``default`` holds the name already in the case, if any); ``"item"`` (the
+    next item of a round: a number picks one of ``examples``, counted from 1,
+    any other text is the item itself, a blank answer ends the round);
+    ``"edit"`` (a picked example in the community's own words: ``default``
+    is the example's text, a blank answer keeps it); for a condition
+    ``"supports"``, ``"risk"`` and ``"mitigation"``; for an indicator
+    ``"signals"``, ``"unit"``, ``"direction"``, ``"baseline"`` and
+    ``"target"``; for a data source ``"feeds"``, ``"method"``, ``"cadence"``
+    and ``"owner"``; at the end ``"flows"`` (the indicators of the next
+    cycle that the indicator ``item`` leads to). ``item`` is the item being
+    described; for the linking questions ``choices`` are the numbered ids
+    offered (ids from anywhere in the case are accepted as well).
+    ``position`` is ``(cycle number, cycles, round number, rounds)``,
+    counted from 1, or ``None`` outside the rounds.
     """
 
     kind: PromptKind
@@ -94,29 +205,37 @@ class Prompt:
     choices: tuple[Choice, ...] = ()
     item: str | None = None
     default: str | None = None
+    position: tuple[int, int, int, int] | None = None
 
     @property
     def noun(self) -> str:
-        """What the answer names, for people: ``aspiration``, ``data source``, ..."""
+        """What the answer names, for people: ``aspiration``, ``data source``, ``unit``, ..."""
         if self.kind == "community":
             return "community name"
-        if self.kind == "signals":
+        if self.kind in ("signals", "supports"):
             return "aspirations"
-        if self.kind == "feeds":
+        if self.kind in ("feeds", "flows"):
             return "indicators"
-        return _SINGULAR.get(self.round.key if self.round else "", "item")
+        if self.kind in ("item", "edit"):
+            return _SINGULAR.get(self.round.key if self.round else "", "item")
+        return self.kind
 
 
 class Interviewer(abc.ABC):
     """How a walk asks its questions. Subclass it and implement :meth:`ask`.
 
-    The walk calls :meth:`begin_cycle` and :meth:`begin_round` as it goes,
-    :meth:`ask` for each answer (``None`` means the input has ended: the walk
-    stops and keeps what was given), :meth:`reject` when an answer cannot be
-    used (the default raises :class:`WalkError`; an interviewer that talks to
-    a person can show the message and return, and the walk asks again), and
-    :meth:`added` after each new item.
+    The walk calls :meth:`begin_walk` first, :meth:`begin_cycle` and
+    :meth:`begin_round` as it goes and :meth:`begin_flows` before the last
+    questions; :meth:`ask` for each answer (``None`` means the input has
+    ended: the walk stops and keeps what was given); :meth:`help` when the
+    answer is ``?``; :meth:`reject` when an answer cannot be used (the
+    default raises :class:`WalkError`; an interviewer that talks to a person
+    can show the message and return, and the walk asks again); :meth:`added`
+    after each new item or flow and :meth:`removed` after an ``undo``.
     """
+
+    def begin_walk(self, cycles: Sequence[Cycle], rounds: Sequence[Round]) -> None:  # noqa: B027 (an optional hook)
+        """The walk starts: these cycles, each in these rounds."""
 
     def begin_cycle(self, cycle: Cycle) -> None:  # noqa: B027 (an optional hook)
         """A new cycle starts."""
@@ -124,9 +243,15 @@ class Interviewer(abc.ABC):
     def begin_round(self, cycle: Cycle, rnd: Round, guidance: Guidance) -> None:  # noqa: B027 (an optional hook)
         """A new round of ``cycle`` starts."""
 
+    def begin_flows(self, earlier: Cycle, later: Cycle) -> None:  # noqa: B027 (an optional hook)
+        """The flows from the indicators of ``earlier`` to those of ``later`` are asked."""
+
     @abc.abstractmethod
     def ask(self, prompt: Prompt) -> str | None:
         """The answer to ``prompt``, or ``None`` at the end of the input."""
+
+    def help(self, prompt: Prompt) -> None:  # noqa: B027 (an optional hook)
+        """The answer was ``?``: explain ``prompt`` and the commands (it is asked again)."""
 
     def reject(self, prompt: Prompt, answer: str, message: str) -> None:
         """An answer cannot be used; raise, or tell the person and return to ask again."""
@@ -135,15 +260,15 @@ class Interviewer(abc.ABC):
     def added(self, addition: Addition) -> None:  # noqa: B027 (an optional hook)
         """An item was added."""
 
+    def removed(self, addition: Addition) -> None:  # noqa: B027 (an optional hook)
+        """An item was taken back (``undo``)."""
+
 
 class LineInterviewer(Interviewer):
-    """Answers read one a line, the protocol of ``valuecycles guide -o`` on a pipe.
+    """Answers read one a line: the protocol of ``valuecycles guide -o`` on a pipe.
 
-    First the community's name, then for each cycle and each round the items,
-    one a line, a blank line ending the round; after each indicator, a line
-    with the aspirations it signals, after each data source, a line with the
-    indicators it feeds (ids or the numbers offered, comma-separated, blank
-    for none). A bad answer raises :class:`WalkError` naming its line.
+    The order of the answers is :data:`PROTOCOL`. A bad answer raises
+    :class:`WalkError` naming its line.
     """
 
     def __init__(self, lines: Iterable[str]) -> None:
@@ -163,12 +288,15 @@ class LineInterviewer(Interviewer):
         raise WalkError(f"line {self.line}: {message}")
 
 
-Element = Aspiration | Condition | Indicator | DataSource
+Element = Aspiration | Condition | Indicator | DataSource | Flow
 
 
 @attrs.frozen
 class Addition:
-    """One item the walk added: the cycle (as the case document names it), round, element."""
+    """One item the walk added: the cycle (as the case document names it), round, element.
+
+    A flow has the round ``"flows"`` and the cycle of its source indicator.
+    """
 
     cycle: str
     round: str
@@ -176,8 +304,17 @@ class Addition:
 
     @property
     def key_path(self) -> tuple[str, ...]:
-        """Where the item goes in a case document: ``("cycles", cycle, round)``."""
+        """Where the item goes in a document: ``("cycles", cycle, round)`` or ``("flows",)``."""
+        if self.round == "flows":
+            return ("flows",)
         return ("cycles", self.cycle, self.round)
+
+    @property
+    def label(self) -> str:
+        """The item's id, or ``from -> to`` for a flow."""
+        if isinstance(self.element, Flow):
+            return f"{self.element.from_} -> {self.element.to}"
+        return self.element.id
 
 
 @attrs.frozen
@@ -206,8 +343,8 @@ class WalkResult:
         return [(a.key_path, to_data(a.element)) for a in self.additions]
 
     def counts(self) -> dict[str, int]:
-        """How many items each round got, in the framework's round order."""
-        counts = dict.fromkeys(_SINGULAR, 0)
+        """How many items each round got, in the framework's round order, then the flows."""
+        counts = dict.fromkeys((*_SINGULAR, "flows"), 0)
         for a in self.additions:
             counts[a.round] = counts.get(a.round, 0) + 1
         return counts
@@ -219,7 +356,7 @@ class WalkResult:
             "complete": self.complete,
             "interrupted": self.interrupted,
             "additions": [
-                {"cycle": a.cycle, "round": a.round, "id": a.element.id} for a in self.additions
+                {"cycle": a.cycle, "round": a.round, "id": a.label} for a in self.additions
             ],
             "notes": list(self.notes),
         }
@@ -227,6 +364,21 @@ class WalkResult:
 
 class _Stop(Exception):
     """The input has ended."""
+
+
+class _Skip(Exception):
+    """``skip``: the rest of this cycle (or of this pair of cycles, at the flows)."""
+
+
+class _Done(Exception):
+    """``done``: on to the flows, or at the flows, the end."""
+
+
+class _Drop(Exception):
+    """``undo`` while an item's details are asked: drop the item."""
+
+
+_LINKS: Final = {"supports": "aspiration", "signals": "aspiration", "feeds": "indicator"}
 
 
 class _Walk:
@@ -238,7 +390,9 @@ class _Walk:
         self.taken: set[str] = set()
         self.aspirations: dict[str, list[Choice]] = {}
         self.indicators: dict[str, list[Choice]] = {}
+        self.flows: set[tuple[str, str]] = set()
         self.doc_keys: dict[str, str] = {}
+        self.position: tuple[int, int, int, int] | None = None
         if case is not None:
             self._index(case)
 
@@ -255,18 +409,39 @@ class _Walk:
                 self.indicators.setdefault(canonical, []).append(Choice(element.id, element.name))
         self.taken.update(o.id for o in case.observations if o.id is not None)
         self.taken.update(s.id for s in case.stories)
+        self.flows.update((f.from_, f.to) for f in case.flows)
 
-    def ask(self, prompt: Prompt) -> str:
-        answer = self.interviewer.ask(prompt)
-        if answer is None:
-            raise _Stop
-        return answer
+    # --- asking ------------------------------------------------------------------------
+
+    def raw(self, prompt: Prompt) -> str:
+        """The next answer, cleaned, after any ``?`` (help, then ask again)."""
+        while True:
+            answer = self.interviewer.ask(prompt)
+            if answer is None:
+                raise _Stop
+            answer = clean_text(answer)
+            if answer == "?":
+                self.interviewer.help(prompt)
+                continue
+            return answer
+
+    def detail(self, prompt: Prompt) -> str:
+        """An answer about the item being described: commands end or drop the item."""
+        answer = self.raw(prompt)
+        lowered = answer.lower()
+        if lowered == "undo":
+            raise _Drop
+        if lowered == "skip":
+            raise _Skip
+        if lowered == "done":
+            raise _Done
+        return answer[1:] if answer.startswith("\\") else answer
 
     def community(self) -> tuple[str | None, list[str]]:
         existing = self.base.community.name if self.base is not None else None
         prompt = Prompt("community", default=existing)
         while True:
-            answer = self.ask(prompt).strip()
+            answer = self.raw(prompt)
             if existing is not None:
                 if answer and answer != existing:
                     return existing, [
@@ -278,55 +453,168 @@ class _Walk:
                 return answer, []
             self.interviewer.reject(prompt, answer, "the community's name is empty")
 
-    def cycle(self, cycle: Cycle) -> None:
+    # --- the rounds ----------------------------------------------------------------------
+
+    def cycle(self, cycle: Cycle, number: int, total: int) -> None:
         self.interviewer.begin_cycle(cycle)
-        for rnd in self.framework.rounds:
-            guidance = self.framework.guidance(cycle.key, rnd.key)
-            self.interviewer.begin_round(cycle, rnd, guidance)
-            while self.item(cycle, rnd, guidance):
-                pass
+        rounds = self.framework.rounds
+        try:
+            for m, rnd in enumerate(rounds, start=1):
+                self.position = (number, total, m, len(rounds))
+                guidance = self.framework.guidance(cycle.key, rnd.key)
+                self.interviewer.begin_round(cycle, rnd, guidance)
+                while self.item(cycle, rnd, guidance):
+                    pass
+        except _Skip:
+            pass
+        finally:
+            self.position = None
 
     def item(self, cycle: Cycle, rnd: Round, guidance: Guidance) -> bool:
-        prompt = Prompt("item", cycle, rnd, guidance, examples=guidance.examples)
+        prompt = Prompt(
+            "item", cycle, rnd, guidance, examples=guidance.examples, position=self.position
+        )
         while True:
-            answer = self.ask(prompt).strip()
+            answer = self.raw(prompt)
             if not answer:
                 return False
-            text = self.pick(prompt, answer)
-            if text is not None:
-                break
+            lowered = answer.lower()
+            if lowered == "skip":
+                raise _Skip
+            if lowered == "done":
+                raise _Done
+            if lowered == "undo":
+                self.undo(prompt)
+                continue
+            if answer.startswith("\\"):
+                answer = answer[1:].strip()
+                if not answer:
+                    continue
+                text: str | None = answer
+            else:
+                text = self.pick(prompt, answer)
+            if text is None:
+                continue
+            if answer.isdecimal():
+                text = self.edit(cycle, rnd, guidance, text)
+            break
+        try:
+            self.describe(cycle, rnd, guidance, text)
+        except _Drop:
+            return True
+        return True
+
+    def edit(self, cycle: Cycle, rnd: Round, guidance: Guidance, example: str) -> str:
+        prompt = Prompt(
+            "edit", cycle, rnd, guidance, item=example, default=example, position=self.position
+        )
+        answer = self.raw(prompt)
+        return answer if answer else example
+
+    def describe(self, cycle: Cycle, rnd: Round, guidance: Guidance, text: str) -> None:
+        """Ask the item's details and add it; a command partway adds what was given first."""
         ident = make_id(text, self.taken, fallback=_SINGULAR.get(rnd.key, "item"))
-        self.taken.add(ident)
+        details: dict[str, Any] = {}
+        pending: Exception | None = None
+
+        def ask(kind: PromptKind, choices: tuple[Choice, ...] = ()) -> str:
+            prompt = Prompt(
+                kind, cycle, rnd, guidance, choices=choices, item=text, position=self.position
+            )
+            return self.detail(prompt)
+
+        try:
+            if rnd.key == "conditions":
+                details["supports"] = self.links("supports", cycle, rnd, guidance, text)
+                if self.yes_no(ask, "risk"):
+                    details["kind"] = "risk"
+                    details["mitigation"] = ask("mitigation") or None
+            elif rnd.key == "indicators":
+                details["signals"] = self.links("signals", cycle, rnd, guidance, text)
+                details["unit"] = ask("unit") or None
+                direction = self.direction(ask)
+                if direction:
+                    details["direction"] = direction
+                for key in ("baseline", "target"):
+                    measure = self.measure(ask, key)
+                    if measure is not None:
+                        details[key] = measure
+            elif rnd.key == "data":
+                details["indicators"] = self.links("feeds", cycle, rnd, guidance, text)
+                for key in ("method", "cadence", "owner"):
+                    details[key] = ask(key) or None  # type: ignore[arg-type]
+            elif rnd.key != "aspirations":
+                return  # a round this library does not know how to fill
+        except (_Skip, _Done, _Stop) as exc:
+            pending = exc
         element: Element
         if rnd.key == "aspirations":
             element = Aspiration(id=ident, text=text)
             self.aspirations.setdefault(cycle.key, []).append(Choice(ident, text))
         elif rnd.key == "conditions":
-            element = Condition(id=ident, text=text)
+            element = Condition(id=ident, text=text, **details)
         elif rnd.key == "indicators":
+            element = Indicator(id=ident, name=text, **details)
             self.indicators.setdefault(cycle.key, []).append(Choice(ident, text))
-            signals, stop = self.links("signals", cycle, rnd, guidance, text, self.aspirations)
-            element = Indicator(id=ident, name=text, signals=signals)
-            self.add(cycle, rnd, element)
-            if stop:
-                raise _Stop
-            return True
-        elif rnd.key == "data":
-            feeds, stop = self.links("feeds", cycle, rnd, guidance, text, self.indicators)
-            element = DataSource(id=ident, name=text, indicators=feeds)
-            self.add(cycle, rnd, element)
-            if stop:
-                raise _Stop
-            return True
-        else:  # a round this library does not know how to fill
-            return False
-        self.add(cycle, rnd, element)
-        return True
+        else:
+            element = DataSource(id=ident, name=text, **details)
+        self.taken.add(ident)
+        self.add(Addition(self.doc_keys.get(cycle.key, cycle.key), rnd.key, element))
+        if pending is not None:
+            raise pending
 
-    def add(self, cycle: Cycle, rnd: Round, element: Element) -> None:
-        addition = Addition(self.doc_keys.get(cycle.key, cycle.key), rnd.key, element)
+    def yes_no(self, ask: Any, kind: PromptKind) -> bool:
+        while True:
+            answer = ask(kind).strip().lower()
+            if answer in _YES:
+                return True
+            if answer in _NO:
+                return False
+            self.interviewer.reject(
+                Prompt(kind), answer, f"{answer!r}: answer y (a risk) or n (not a risk)"
+            )
+
+    def direction(self, ask: Any) -> str | None:
+        while True:
+            answer = ask("direction").strip().lower()
+            if not answer:
+                return None
+            if answer in _DIRECTIONS:
+                return _DIRECTIONS[answer]
+            self.interviewer.reject(
+                Prompt("direction"),
+                answer,
+                f"{answer!r} is not a direction; answer increase or decrease (blank to skip)",
+            )
+
+    def measure(self, ask: Any, kind: PromptKind) -> Measure | None:
+        while True:
+            answer = ask(kind).strip()
+            if not answer:
+                return None
+            found = _measure(answer)
+            if isinstance(found, Measure):
+                return found
+            self.interviewer.reject(Prompt(kind), answer, f"{kind}: {found}")
+
+    def add(self, addition: Addition) -> None:
         self.additions.append(addition)
         self.interviewer.added(addition)
+
+    def undo(self, prompt: Prompt) -> None:
+        if not self.additions:
+            self.interviewer.reject(prompt, "undo", "nothing to undo yet")
+            return
+        last = self.additions.pop()
+        element = last.element
+        if isinstance(element, Flow):
+            self.flows.discard((element.from_, element.to))
+        else:
+            self.taken.discard(element.id)
+            for index in (self.aspirations, self.indicators):
+                for choices in index.values():
+                    choices[:] = [c for c in choices if c.id != element.id]
+        self.interviewer.removed(last)
 
     def pick(self, prompt: Prompt, answer: str) -> str | None:
         if not answer.isdecimal():
@@ -344,29 +632,24 @@ class _Walk:
         return None
 
     def links(
-        self,
-        kind: PromptKind,
-        cycle: Cycle,
-        rnd: Round,
-        guidance: Guidance,
-        text: str,
-        known: dict[str, list[Choice]],
-    ) -> tuple[tuple[str, ...], bool]:
+        self, kind: PromptKind, cycle: Cycle, rnd: Round, guidance: Guidance, text: str
+    ) -> tuple[str, ...]:
+        known = self.aspirations if _LINKS[kind] == "aspiration" else self.indicators
         choices = tuple(known.get(cycle.key, ()))
-        prompt = Prompt(kind, cycle, rnd, guidance, choices=choices, item=text)
+        prompt = Prompt(
+            kind, cycle, rnd, guidance, choices=choices, item=text, position=self.position
+        )
         while True:
-            answer = self.interviewer.ask(prompt)
-            if answer is None:
-                return (), True
+            answer = self.detail(prompt)
             ids = self.parse_links(prompt, answer, known)
             if ids is not None:
-                return ids, False
+                return ids
 
     def parse_links(
         self, prompt: Prompt, answer: str, known: dict[str, list[Choice]]
     ) -> tuple[str, ...] | None:
         every = {c.id for choices in known.values() for c in choices}
-        what = "aspiration" if prompt.kind == "signals" else "indicator"
+        what = "indicator" if prompt.kind in ("feeds", "flows") else "aspiration"
         out: list[str] = []
         for token in (t.strip() for t in answer.split(",")):
             if not token:
@@ -393,6 +676,49 @@ class _Walk:
                 out.append(ident)
         return tuple(out)
 
+    # --- the flows -----------------------------------------------------------------------
+
+    def flows_between(self) -> None:
+        """For consecutive cycles with indicators: which indicators lead to which."""
+        added = {a.element.id for a in self.additions if isinstance(a.element, Indicator)}
+        cycles = [c for c in self.framework.cycles if self.indicators.get(c.key)]
+        for earlier, later in itertools.pairwise(cycles):
+            sources = self.indicators[earlier.key]
+            targets = tuple(self.indicators[later.key])
+            if not ({c.id for c in sources} | {c.id for c in targets}) & added:
+                continue
+            self.interviewer.begin_flows(earlier, later)
+            try:
+                for source in list(sources):
+                    self.flows_from(earlier, later, source, targets)
+            except _Skip:
+                continue
+
+    def flows_from(
+        self, earlier: Cycle, later: Cycle, source: Choice, targets: tuple[Choice, ...]
+    ) -> None:
+        prompt = Prompt("flows", earlier, choices=targets, item=source.text)
+        known = {later.key: list(targets)}
+        while True:
+            answer = self.raw(prompt)
+            lowered = answer.lower()
+            if lowered == "skip":
+                raise _Skip
+            if lowered == "done":
+                raise _Done
+            if lowered == "undo":
+                self.undo(prompt)
+                continue
+            ids = self.parse_links(prompt, answer, known)
+            if ids is not None:
+                break
+        for target in ids:
+            if (source.id, target) in self.flows:
+                continue
+            self.flows.add((source.id, target))
+            cycle = self.doc_keys.get(earlier.key, earlier.key)
+            self.add(Addition(cycle, "flows", Flow(from_=source.id, to=target)))
+
     def build(self, name: str | None) -> Case | None:
         if self.base is None and name is None:
             return None
@@ -400,8 +726,12 @@ class _Walk:
             framework=self.framework.name, community=Community(name=name or "")
         )
         plans: dict[str, dict[str, list[Any]]] = {}
+        flows: list[Flow] = []
         for a in self.additions:
-            plans.setdefault(a.cycle, {}).setdefault(a.round, []).append(a.element)
+            if isinstance(a.element, Flow):
+                flows.append(a.element)
+            else:
+                plans.setdefault(a.cycle, {}).setdefault(a.round, []).append(a.element)
         for key, rounds in plans.items():
             plan = case.plan(key)
             case = case.with_plan(
@@ -413,7 +743,34 @@ class _Walk:
                     }
                 ),
             )
+        if flows:
+            case = attrs.evolve(case, flows=(*case.flows, *flows))
         return case
+
+
+def _measure(text: str) -> Measure | str:
+    """``60`` or ``60 2026-01-01`` (or ``60 on 2026-01-01``) as a measure, else what is wrong."""
+    parts = text.replace(",", " ").split()
+    if parts and len(parts) >= 2 and parts[1].lower() in ("on", "at", "by"):
+        parts = [parts[0], *parts[2:]]
+    if not parts or len(parts) > 2:
+        return "give a number, optionally followed by a date (YYYY-MM-DD)"
+    try:
+        value: int | float = int(parts[0])
+    except ValueError:
+        try:
+            value = float(parts[0])
+        except ValueError:
+            return f"{parts[0]!r} is not a number"
+    if value != value or value in (float("inf"), float("-inf")):
+        return f"{parts[0]!r} is not a number"
+    day = None
+    if len(parts) == 2:
+        try:
+            day = _dt.date.fromisoformat(parts[1])
+        except ValueError:
+            return f"{parts[1]!r} is not a date (YYYY-MM-DD)"
+    return Measure(value, day)
 
 
 def guided_walk(
@@ -425,15 +782,17 @@ def guided_walk(
 ) -> WalkResult:
     """Walk the guide's cycles and rounds with ``interviewer``; return what was given.
 
-    ``cycles`` limits the walk to those cycles (keys or aliases), walked in
-    the framework's order; an unknown key raises
-    :class:`~valuecycles.UnknownKeyError`. With ``case``, new items are added
-    after that case's own and nothing of it is changed: new ids avoid every
-    id already in it, and items can be linked to its aspirations and
-    indicators. The framework is the case's (or the guide's) unless given.
+    The questions come in the order of :data:`PROTOCOL`. ``cycles`` limits
+    the walk to those cycles (keys or aliases), walked in the framework's
+    order; an unknown key raises :class:`~valuecycles.UnknownKeyError`. With
+    ``case``, new items are added after that case's own and nothing of it is
+    changed: new ids avoid every id already in it, and items can be linked
+    to its aspirations and indicators. The framework is the case's (or the
+    guide's) unless given.
 
     The end of the input (the interviewer answers ``None``) or Ctrl-C ends
-    the walk early; what was given up to then is in the result.
+    the walk early; what was given up to then is in the result. ``done``
+    goes on to the flows, then ends.
     """
     if framework is None:
         framework = (
@@ -451,9 +810,15 @@ def guided_walk(
     notes: list[str] = []
     complete = interrupted = False
     try:
+        interviewer.begin_walk(selected, framework.rounds)
         name, notes = walk.community()
-        for cycle in selected:
-            walk.cycle(cycle)
+        try:
+            for number, cycle in enumerate(selected, start=1):
+                walk.cycle(cycle, number, len(selected))
+        except _Done:
+            pass
+        with contextlib.suppress(_Done):
+            walk.flows_between()
         complete = True
     except _Stop:
         pass

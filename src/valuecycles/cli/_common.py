@@ -9,13 +9,13 @@ import sys
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any, Final, NoReturn
+from typing import IO, Any, Final
 
 import orjson
 
 from valuecycles.errors import Problem, ValidationError
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 
 __all__ = [
     "EXIT_INVALID",
@@ -33,7 +33,11 @@ __all__ = [
     "load_case",
     "print_problems",
     "table",
+    "wrote",
 ]
+
+#: Problem codes about a file as a whole (it is missing or cannot be read), not its text.
+FILE_CODES: Final = frozenset({"file-not-found", "unreadable"})
 
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
@@ -105,9 +109,9 @@ def print_problems(
     style = Style(out)
     prefix = f"{source}: " if source else ""
     for p in problems:
-        out.write(f"{prefix}{style.red('error')}: {_where(p)}: {p.message} [{p.code}]\n")
+        out.write(prefix + _line(p, style, "error"))
     for p in warnings:
-        out.write(f"{prefix}{style.yellow('warning')}: {_where(p)}: {p.message} [{p.code}]\n")
+        out.write(prefix + _line(p, style, "warning"))
 
 
 def _where(p: Problem) -> str:
@@ -115,6 +119,14 @@ def _where(p: Problem) -> str:
         return p.path
     col = f":{p.column}" if p.column is not None else ""
     return f"line {p.line}{col} {p.path}"
+
+
+def _line(p: Problem, style: Style, kind: str) -> str:
+    """One problem as a line: where it is (none for a whole file), what, its code."""
+    label = style.red("error") if kind == "error" else style.yellow("warning")
+    if p.path == "$" and p.line is None:  # the whole file: its message says it in words
+        return f"{label}: {p.message} [{p.code}]\n"
+    return f"{label}: {_where(p)}: {p.message} [{p.code}]\n"
 
 
 def add_framework_option(parser: argparse.ArgumentParser) -> None:
@@ -177,6 +189,8 @@ def load_case(path: str, args: argparse.Namespace) -> Case:
     try:
         return load(path, framework=framework)
     except ValidationError as exc:
+        if exc.errors and all(p.code in FILE_CODES for p in exc.errors):
+            raise CommandError(exc.errors[0].message) from None  # no such file: plain words
         hint = framework_hint(exc.errors)
         raise CommandError(
             f"{path} is not a valid case" + (f"\n{hint}" if hint else ""),
@@ -185,8 +199,9 @@ def load_case(path: str, args: argparse.Namespace) -> Case:
         ) from None
 
 
-def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    raise CommandError(message, code)
+def wrote(path: object, detail: str = "") -> None:
+    """Confirm a written file on standard error: ``wrote PATH`` (and what, if said)."""
+    sys.stderr.write(f"wrote {path}{f' ({detail})' if detail else ''}\n")
 
 
 def iso_date(text: str) -> _dt.date:

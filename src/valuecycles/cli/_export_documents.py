@@ -7,9 +7,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from valuecycles.cli._common import EXIT_USAGE, CommandError, framework_from_args
+from valuecycles.cli._common import EXIT_USAGE, CommandError, framework_from_args, wrote
 from valuecycles.cli._exporters import Exporter
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["DOCUMENT_EXPORTS"]
 
@@ -27,6 +27,7 @@ def _document(fmt: str) -> Callable[[Case, str | None, argparse.Namespace], None
             atomic_write(output, text)
         except OSError as exc:
             raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+        wrote(output)
 
     return write
 
@@ -42,7 +43,7 @@ def _csv(case: Case, output: str | None, args: argparse.Namespace) -> None:
     except OSError as exc:
         raise CommandError(f"cannot write to {output}: {exc.strerror or exc}") from None
     for path in paths:
-        sys.stderr.write(f"wrote {path}\n")
+        wrote(path)
 
 
 def _xlsx(case: Case, output: str | None, args: argparse.Namespace) -> None:
@@ -65,7 +66,7 @@ def _xlsx(case: Case, output: str | None, args: argparse.Namespace) -> None:
         raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
     except ValueError as exc:  # a text longer than a cell holds
         raise CommandError(str(exc)) from None
-    sys.stderr.write(f"wrote {path}\n")
+    wrote(path)
 
 
 DOCUMENT_EXPORTS: dict[str, Exporter] = {

@@ -11,10 +11,10 @@ from collections.abc import Callable
 import orjson
 
 from valuecycles._text import atomic_write
-from valuecycles.cli._common import CommandError, framework_from_args
+from valuecycles.cli._common import CommandError, framework_from_args, wrote
 from valuecycles.cli._exporters import Exporter
 from valuecycles.graph import ValueGraph, build_graph
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["GRAPH_EXPORTS"]
 
@@ -29,9 +29,17 @@ def _text_exporter(make: Callable[[ValueGraph], str]) -> Callable[..., None]:
         if output is None:
             sys.stdout.write(text)
         else:
-            atomic_write(output, text)
+            _write(output, text.encode("utf-8"))
 
     return write
+
+
+def _write(output: str, data: bytes) -> None:
+    try:
+        atomic_write(output, data)
+    except OSError as exc:
+        raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
+    wrote(output)
 
 
 def _graphml(vg: ValueGraph) -> str:
@@ -52,7 +60,7 @@ def _picture_exporter(fmt: str) -> Callable[..., None]:
             raise CommandError(str(exc)) from None
         data = buffer.getvalue()
         if output is not None:
-            atomic_write(output, data)
+            _write(output, data)
         elif fmt == "svg":
             sys.stdout.write(data.decode("utf-8"))
         else:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import attrs
 
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["Exporter"]
 

@@ -13,11 +13,11 @@ from valuecycles.cli._common import (
     EXIT_USAGE,
     CommandError,
     HelpFormatter,
-    Style,
     add_framework_option,
     framework_from_args,
     iso_date,
     load_case,
+    wrote,
 )
 
 EXAMPLES = """\
@@ -77,7 +77,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from valuecycles.report._render import format_for_report, write_report
+    from valuecycles.report import format_for_report, write_report
 
     try:
         format_for_report(args.output, args.format)
@@ -98,10 +98,8 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as exc:
             raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    style = Style(sys.stdout)
-    extra = len(written) - 1
-    also = f" (and {extra} plot file{'s' if extra != 1 else ''})" if extra else ""
-    sys.stdout.write(f"{written[0]}: {style.green('written')}{also}\n")
+    for path in written:
+        wrote(path)
     return EXIT_OK
 
 

@@ -23,6 +23,11 @@ FORMATS: Final = ("svg", "png")
 
 _KIND_COLOURS: Final = {True: "#1f4e79", False: "#2e7d32"}
 _DECLARED_ONLY: Final = "#9e9e9e"
+#: Past this many flows, or indicators in one cycle, the picture is summarised: one box
+#: per cycle and one arrow per pair of cycles (a reader could not follow more anyway),
+#: so drawing stays linear in the graph's size.
+MOST_FLOWS: Final = 150
+MOST_ROWS: Final = 24
 
 
 def _matplotlib() -> Any:
@@ -67,6 +72,9 @@ def draw(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes], format: str
         by_cycle[cycle].append(ind)
     names = {c.key: c.name for c in fw.cycles}
     rows = max((len(v) for v in by_cycle.values()), default=1) or 1
+    if len(vg._flows) > MOST_FLOWS or rows > MOST_ROWS:
+        _summary(vg, target, fmt, columns, by_cycle, names)
+        return
     position: dict[str, tuple[float, float]] = {}
     for x, cycle in enumerate(columns):
         for y, ind in enumerate(sorted(by_cycle.get(cycle, ()))):
@@ -169,6 +177,116 @@ def draw(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes], format: str
             fontsize=7,
             frameon=False,
         )
+        metadata: dict[str, Any] = (
+            {"Date": None, "Creator": "valuecycles"}
+            if fmt == "svg"
+            else {"Software": "valuecycles"}
+        )
+
+        def save(handle: Any) -> None:
+            fig.savefig(handle, format=fmt, metadata=metadata)
+
+        if isinstance(target, (str, os.PathLike)):
+            atomic_write(target, save)
+        else:
+            save(target)
+
+
+def _summary(
+    vg: ValueGraph,
+    target: str | os.PathLike[str] | IO[bytes],
+    fmt: str,
+    columns: list[str],
+    by_cycle: dict[str, list[str]],
+    names: dict[str, str],
+) -> None:
+    """The graph summarised: a box per cycle, an arrow per pair of cycles with flows.
+
+    Linear in the number of flows (each is counted once) and constant to draw.
+    """
+    mpl = _matplotlib()
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch
+
+    cycle_of = vg._indicator_cycle
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for (a, b), (_declared, told) in vg._flows.items():
+        tally = pairs[(cycle_of[a], cycle_of[b])]
+        tally[0] += 1
+        tally[1] += len(told)
+    shown = [c for c in columns if by_cycle.get(c)]
+    x_of = {c: float(i) for i, c in enumerate(shown)}
+    width = max(6.0, 2.1 * len(shown) + 0.6)
+    with mpl.rc_context(
+        {"svg.hashsalt": "valuecycles", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+    ):
+        fig = Figure(figsize=(width, 4.2), dpi=100)
+        ax = fig.add_axes((0.01, 0.02, 0.98, 0.80))
+        ax.set_xlim(-0.6, max(len(shown), 1) - 0.4)
+        ax.set_ylim(-1.6, 1.2)
+        ax.axis("off")
+        fig.text(
+            0.5,
+            0.97,
+            f"Value creation: {vg.case.community.name}",
+            ha="center",
+            va="top",
+            fontsize=13,
+            parse_math=False,
+        )
+        fig.text(
+            0.5,
+            0.89,
+            f"Summarised: {len(cycle_of)} indicators and {len(vg._flows)} flows are more than "
+            "one picture can show; one arrow per pair of cycles (flows, stories).",
+            ha="center",
+            va="top",
+            fontsize=9,
+            parse_math=False,
+        )
+        most = max((t[0] for t in pairs.values()), default=0) or 1
+        for (ca, cb), (flows, stories) in sorted(pairs.items()):
+            if ca not in x_of or cb not in x_of:
+                continue
+            xa, xb = x_of[ca], x_of[cb]
+            rad = 0.6 if xa == xb else (0.25 if xb > xa else -0.35)
+            colour = _KIND_COLOURS[False] if stories else _DECLARED_ONLY
+            ax.add_patch(
+                FancyArrowPatch(
+                    (xa, 0.0),
+                    (xb, 0.0),
+                    connectionstyle=f"arc3,rad={rad}",
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    linewidth=1 + 4 * flows / most,
+                    color=colour,
+                    shrinkA=40,
+                    shrinkB=40,
+                    alpha=0.85,
+                )
+            )
+            ax.text(
+                (xa + xb) / 2,
+                -rad * abs(xb - xa) / 2 - (0.45 if xa == xb else 0.3) * (1 if rad > 0 else -1),
+                f"{flows} flows\n{stories} stories",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=colour,
+                parse_math=False,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "lw": 0.6},
+            )
+        for cycle in shown:
+            ax.text(
+                x_of[cycle],
+                0.0,
+                f"{names.get(cycle, cycle)}\n{len(by_cycle[cycle])} indicators",
+                ha="center",
+                va="center",
+                fontsize=9,
+                parse_math=False,
+                bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": "#555555", "lw": 0.8},
+            )
         metadata: dict[str, Any] = (
             {"Date": None, "Creator": "valuecycles"}
             if fmt == "svg"

@@ -6,7 +6,6 @@ included; none writes a ``None``.
 
 from __future__ import annotations
 
-import io
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -70,15 +69,22 @@ def _fixed(attrs: dict[str, Any], fix: dict[str, type]) -> dict[str, Any]:
 
 
 def graphml_graph(vg: ValueGraph) -> nx.MultiDiGraph[str]:
-    """The graph with one type per attribute name, as GraphML needs."""
+    """The graph as GraphML carries it: one type per attribute name, unique edge ids.
+
+    networkx writes an edge's key as its GraphML ``id``; the relation (the
+    key in :attr:`ValueGraph.graph`) would repeat, so here each edge's key is
+    ``e0``, ``e1``, ... in edge order and the relation is in its
+    ``relation`` attribute (as it is in every edge's attributes already).
+    """
     g = vg.graph
     node_fix = _fixers(_scalar_kinds(attrs for _, attrs in g.nodes(data=True)))
     edge_fix = _fixers(_scalar_kinds(attrs for _, _, attrs in g.edges(data=True)))
-    if not node_fix and not edge_fix:
-        return g
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     out.add_nodes_from((n, _fixed(a, node_fix)) for n, a in g.nodes(data=True))
-    edges = [(u, v, k, _fixed(a, edge_fix)) for u, v, k, a in g.edges(keys=True, data=True)]
+    edges = [
+        (u, v, f"e{n}", {"relation": k, **_fixed(a, edge_fix)})
+        for n, (u, v, k, a) in enumerate(g.edges(keys=True, data=True))
+    ]
     out.add_edges_from(cast(Any, edges))
     return out
 
@@ -90,13 +96,6 @@ def write_graphml(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes]) ->
         atomic_write(target, lambda handle: nx.write_graphml(g, handle, encoding="utf-8"))
     else:
         nx.write_graphml(g, target, encoding="utf-8")
-
-
-def graphml_bytes(vg: ValueGraph) -> bytes:
-    """The GraphML document as bytes."""
-    buffer = io.BytesIO()
-    write_graphml(vg, buffer)
-    return buffer.getvalue()
 
 
 # --- Kumu -----------------------------------------------------------------------

@@ -16,13 +16,19 @@ Narrators are shown as their consent allows (see :func:`narrator_line`).
 from __future__ import annotations
 
 from valuecycles.report._data import Audience, Progress, ReportData, gather, narrator_line
-from valuecycles.report._render import REPORT_FORMATS, render_report, write_report
+from valuecycles.report._render import (
+    REPORT_FORMATS,
+    format_for_report,
+    render_report,
+    write_report,
+)
 
 __all__ = [
     "REPORT_FORMATS",
     "Audience",
     "Progress",
     "ReportData",
+    "format_for_report",
     "gather",
     "narrator_line",
     "render_report",

@@ -3,20 +3,46 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
-from typing import Any, Final, Literal
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Final, Literal
 
 import attrs
 
-from valuecycles.evidence import matrix, progress
-from valuecycles.framework._model import Cycle, Framework
-from valuecycles.framework._registry import case_framework
-from valuecycles.graph import ValueGraph
-from valuecycles.model._case import Case, CyclePlan, Story
-from valuecycles.model._reach import story_cycles, story_reach
-from valuecycles.report._plots import indicator_series, trend_svg
+from valuecycles.evidence import (
+    IndicatorProgress,
+    Matrix,
+    StoryList,
+    StoryReach,
+    matrix,
+    progress,
+    story_summaries,
+)
 
-__all__ = ["Audience", "CycleView", "Progress", "ReportData", "gather", "narrator_line"]
+# The one private name the report needs: the framework a case names, its version checked.
+from valuecycles.framework import Cycle, Framework, case_framework
+from valuecycles.graph import Chain, Coverage, Gap, Gaps, ValueGraph
+from valuecycles.model import Case, CyclePlan, Indicator, Story
+from valuecycles.report._svg import FlowPicture, Series, flow_svg, trend_svg
+from valuecycles.report._words import (
+    VERIFICATION_ORDER,
+    Standing,
+    contribution_groups,
+    points_of,
+    standing,
+)
+
+__all__ = [
+    "Audience",
+    "CycleStanding",
+    "CycleView",
+    "Progress",
+    "ReportData",
+    "Summary",
+    "gather",
+    "narrator_line",
+]
 
 Audience = Literal["internal", "public"]
 #: ``on_progress(done, total, what)``: called as each part of a report is made.
@@ -25,17 +51,36 @@ Progress = Callable[[int, int, str], None]
 #: The sections of every report, in order: (anchor, heading).
 SECTIONS: Final = (
     ("community", "The community"),
+    ("summary", "Where the community stands"),
+    ("progress", "Progress"),
+    ("chains", "Value chains"),
+    ("gaps", "Gaps"),
+    ("graph", "The value-creation graph"),
     ("cycles", "The cycles"),
     ("stories", "Value-creation stories"),
     ("matrix", "The value-creation matrix"),
-    ("graph", "The value-creation graph"),
-    ("chains", "Value chains"),
-    ("gaps", "Gaps"),
     ("coverage", "Coverage"),
 )
 
-#: How many chains a report lists at most.
+#: How many chains a report finds at most.
 MAX_CHAINS: Final = 25
+#: How many chains, stories and overdue sources the summary names.
+SUMMARY_ITEMS: Final = 3
+#: How many chains a report shows before folding the rest away.
+CHAINS_SHOWN: Final = 5
+#: How many stories the stories section tells in full; the rest are listed by title.
+STORIES_TOLD: Final = 50
+#: How many stories the stories section lists at most, and the matrix shows.
+STORIES_LISTED: Final = 500
+MATRIX_ROWS: Final = 100
+#: A graph drawn whole has at most this many indicators, flows and indicators a column;
+#: past that it is drawn one pair of cycles at a time.
+WHOLE_INDICATORS: Final = 40
+WHOLE_FLOWS: Final = 80
+WHOLE_ROWS: Final = 12
+#: A picture of one pair of cycles draws at most this many flows and indicators a column.
+PAIR_FLOWS: Final = 40
+PAIR_ROWS: Final = 16
 
 
 @attrs.frozen
@@ -52,27 +97,65 @@ class CycleView:
 
 
 @attrs.frozen
-class ReportData:
-    """Everything a report shows, in plain values the renderers read.
+class CycleStanding:
+    """One cycle's line of the summary: its indicators by standing, its gaps, overdue data."""
 
-    ``progress``, ``matrix``, ``gaps``, ``coverage`` and ``chains`` are the
-    ``to_dict()`` shapes of the query results (the ``--json`` shapes);
-    ``plots`` maps an indicator's id to its trend plot (inline SVG) and
-    ``files`` the same plots as standalone SVG files when asked for;
-    ``graph_svg`` and ``graph_file`` are the graph's picture, likewise.
+    cycle: Cycle
+    on_track: tuple[str, ...]
+    behind: tuple[str, ...]
+    without_data: tuple[str, ...]
+    gaps: int
+    overdue: int
+
+
+@attrs.frozen
+class Summary:
+    """The report's first screen: where the community stands.
+
+    ``cycles`` has a line for every cycle with something planned or a gap;
+    ``gap_kinds`` counts the gaps by kind (in the order gaps are listed);
+    ``overdue`` the data that is due; ``chains`` and ``stories`` the
+    strongest few; ``by_reach`` and ``by_verification`` count every story.
+    """
+
+    cycles: tuple[CycleStanding, ...]
+    standings: dict[str, Standing]
+    gap_kinds: tuple[tuple[str, int], ...]
+    overdue: tuple[Gap, ...]
+    chains: tuple[Chain, ...]
+    stories: tuple[StoryReach, ...]
+    by_reach: tuple[tuple[str | None, int], ...]
+    by_verification: tuple[tuple[str, int], ...]
+
+
+@attrs.frozen
+class ReportData:
+    """Everything a report shows, as the query results themselves.
+
+    ``progress`` maps an indicator's id to its
+    :class:`~valuecycles.evidence.IndicatorProgress`; ``matrix``,
+    ``stories``, ``gaps``, ``coverage`` and ``chains`` are the query
+    results; ``plots`` maps an indicator's id to its trend plot (inline SVG)
+    and ``files`` the same plots as standalone SVG files when asked for;
+    ``pictures`` are the graph's pictures (one, or one a pair of cycles) and
+    ``picture_files`` the same as standalone SVG files.
     """
 
     case: Case
     framework: Framework
     cycles: tuple[CycleView, ...]
-    progress: dict[str, dict[str, Any]]
-    matrix: dict[str, Any]
-    gaps: list[dict[str, Any]]
-    coverage: list[dict[str, Any]]
-    chains: list[dict[str, Any]]
+    progress: dict[str, IndicatorProgress]
+    matrix: Matrix
+    stories: StoryList
+    gaps: Gaps
+    coverage: Coverage
+    chains: tuple[Chain, ...]
     chains_truncated: bool
-    graph_svg: str | None
-    graph_file: str | None
+    summary: Summary
+    pictures: tuple[FlowPicture, ...]
+    picture_files: tuple[str, ...]
+    graph_whole: bool
+    graph_size: tuple[int, int]
     plots: dict[str, str]
     files: dict[str, str]
     audience: Audience
@@ -87,13 +170,9 @@ class ReportData:
         canonical = self.framework.resolve(key)
         return self.framework.cycle(canonical).name if canonical else key
 
-    def story_cycles(self, story: Story) -> tuple[str, ...]:
-        """The cycles a story touches, in order."""
-        return story_cycles(story, self.framework)
-
-    def story_reach(self, story: Story) -> str | None:
-        """The furthest value-chain cycle a story has a step in."""
-        return story_reach(story, self.framework)
+    def story_order(self) -> list[StoryReach]:
+        """The stories strongest first: verification, then reach, then the case's order."""
+        return _strongest(self.stories, self.framework)
 
 
 def narrator_line(story: Story, audience: Audience = "internal") -> str | None:
@@ -132,7 +211,7 @@ def gather(
     inline_plots: bool = True,
     on_progress: Progress | None = None,
 ) -> ReportData:
-    """Compute everything a report shows: plots, the graph and its queries, the evidence."""
+    """Compute everything a report shows: the evidence, the graph's queries, the pictures."""
     from valuecycles.graph import build_graph
 
     fw = framework or case_framework(case.framework, case.framework_version)
@@ -142,7 +221,7 @@ def gather(
         plans[canonical] = plan
     views = tuple(CycleView(c, plans.get(c.key, CyclePlan())) for c in fw.cycles)
     indicators = [ind for view in views for ind in view.plan.indicators]
-    total = len(indicators) * (int(inline_plots) + int(standalone_plots)) + 3
+    total = 5
     done = 0
 
     def tick(what: str) -> None:
@@ -151,47 +230,53 @@ def gather(
         if on_progress is not None:
             on_progress(done, total, what)
 
-    evidence = progress(case, framework=fw)
-    series = {row.indicator: row for row in evidence.indicators}
+    evidence = {row.indicator: row for row in progress(case, framework=fw)}
+    the_matrix = matrix(case, framework=fw)
+    stories = story_summaries(case, framework=fw)
+    tick("evidence")
     plots: dict[str, str] = {}
     files: dict[str, str] = {}
-    for n, ind in enumerate(indicators, start=1):
-        points = indicator_series(series[ind.id]) if ind.id in series else []
+    for ind in indicators:
+        row = evidence.get(ind.id)
         if inline_plots:
-            svg = trend_svg(ind, points, salt=f"plot{n}")
+            svg = _trend(ind, row, standalone=False)
             if svg is not None:
                 plots[ind.id] = svg
-            tick(f"plot of {ind.name}")
         if standalone_plots:
-            svg = trend_svg(ind, points, salt=f"plot{n}", standalone=True)
+            svg = _trend(ind, row, standalone=True)
             if svg is not None:
                 files[ind.id] = svg
-            tick(f"plot of {ind.name}")
-
-    progress_dict = evidence.to_dict()
-    matrix_dict = matrix(case, framework=fw).to_dict()
-    tick("evidence")
+    tick("plots")
     graph = build_graph(case, fw)
     as_of = as_of or _dt.date.today()
-    gaps = graph.gaps(as_of=as_of).to_dict()["gaps"]
-    coverage = graph.coverage().to_dict()["coverage"]
+    gaps = graph.gaps(as_of=as_of)
+    coverage = graph.coverage()
     chains, truncated = _chains(graph, fw)
     tick("graph queries")
-    graph_svg = _graph_picture(graph) if inline_plots else None
-    graph_file = _graph_picture(graph, standalone=True) if standalone_plots else None
-    tick("graph picture")
+    whole, size, flows = _flow_layout(graph, fw)
+    pictures = tuple(_pictures(flows, fw, standalone=False)) if inline_plots else ()
+    picture_files = (
+        tuple(p.svg for p in _pictures(flows, fw, standalone=True)) if standalone_plots else ()
+    )
+    tick("graph pictures")
+    summary = _summary(views, evidence, gaps, chains, stories, fw, as_of)
+    tick("summary")
     return ReportData(
         case=case,
         framework=fw,
         cycles=views,
-        progress={row["indicator"]: row for row in progress_dict["indicators"]},
-        matrix=matrix_dict,
+        progress=evidence,
+        matrix=the_matrix,
+        stories=stories,
         gaps=gaps,
         coverage=coverage,
         chains=chains,
         chains_truncated=truncated,
-        graph_svg=graph_svg,
-        graph_file=graph_file,
+        summary=summary,
+        pictures=pictures,
+        picture_files=picture_files,
+        graph_whole=whole,
+        graph_size=size,
         plots=plots,
         files=files,
         audience=audience,
@@ -199,46 +284,224 @@ def gather(
     )
 
 
-def _chains(graph: ValueGraph, fw: Framework) -> tuple[list[dict[str, Any]], bool]:
+def _strongest(stories: Iterable[StoryReach], fw: Framework) -> list[StoryReach]:
+    chain = [c.key for c in fw.chain]
+    rank = {key: n for n, key in enumerate(chain)}
+
+    def key(item: tuple[int, StoryReach]) -> tuple[int, int, int]:
+        n, s = item
+        v = VERIFICATION_ORDER.index(s.verification) if s.verification in VERIFICATION_ORDER else 9
+        return (v, -rank.get(s.reach or "", -1), n)
+
+    return [s for _n, s in sorted(enumerate(stories), key=key)]
+
+
+def _summary(
+    views: Sequence[CycleView],
+    evidence: dict[str, IndicatorProgress],
+    gaps: Gaps,
+    chains: Sequence[Chain],
+    stories: StoryList,
+    fw: Framework,
+    as_of: _dt.date,
+) -> Summary:
+    standings: dict[str, Standing] = {}
+    gaps_by_cycle = Counter(g.cycle for g in gaps)
+    overdue_by_cycle = Counter(g.cycle for g in gaps if g.kind == "data-overdue")
+    lines = []
+    for view in views:
+        sorted_ids: dict[Standing, list[str]] = defaultdict(list)
+        for ind in view.plan.indicators:
+            row = evidence.get(ind.id)
+            if ind.kind != "quantitative" or row is None:
+                continue
+            state = standing(row, as_of)
+            standings[ind.id] = state
+            sorted_ids[state].append(ind.id)
+        key = view.cycle.key
+        if view.empty and not gaps_by_cycle[key]:
+            continue
+        lines.append(
+            CycleStanding(
+                view.cycle,
+                tuple(sorted_ids["on-track"]),
+                tuple(sorted_ids["behind"]),
+                tuple(sorted_ids["without-data"]),
+                gaps_by_cycle[key],
+                overdue_by_cycle[key],
+            )
+        )
+    kinds = Counter(g.kind for g in gaps)
+    order = list(dict.fromkeys(g.kind for g in gaps))
+    reach = Counter(s.reach for s in stories)
+    verification = Counter(s.verification for s in stories)
+    chain_keys = [c.key for c in fw.chain]
+    return Summary(
+        cycles=tuple(lines),
+        standings=standings,
+        gap_kinds=tuple((k, kinds[k]) for k in order),
+        overdue=tuple(g for g in gaps if g.kind == "data-overdue"),
+        chains=tuple(chains[:SUMMARY_ITEMS]),
+        stories=tuple(_strongest(stories, fw)[:SUMMARY_ITEMS]),
+        by_reach=tuple((k, reach[k]) for k in (*reversed(chain_keys), None) if reach[k]),
+        by_verification=tuple((k, verification[k]) for k in VERIFICATION_ORDER if verification[k]),
+    )
+
+
+def contribution_series(row: IndicatorProgress | None) -> list[Series]:
+    """The contribution groups of a progress row, one line each (none before they exist)."""
+    return [
+        Series(f"contribution: {label}", points, kind="contribution")
+        for label, points in contribution_groups(row)
+    ]
+
+
+def _trend(ind: Indicator, row: IndicatorProgress | None, *, standalone: bool) -> str | None:
+    effect = points_of(row.series) if row is not None else ()
+    lines = [Series("observed", effect)]
+    lines += contribution_series(row)
+    values: list[object] = [p.value for p in row.series] if row is not None else []
+    values += [m.value for m in (ind.baseline, ind.target, *ind.milestones) if m is not None]
+    for line in lines[1:]:
+        values += [v for _d, v in line.points]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    integers = ind.aggregation == "count" or all(isinstance(v, int) for v in numbers)
+    return trend_svg(
+        f"Trend of {ind.name}",
+        lines,
+        unit=ind.unit,
+        baseline=(float(ind.baseline.value), ind.baseline.date) if ind.baseline else None,
+        target=(float(ind.target.value), ind.target.date) if ind.target else None,
+        milestones=[(float(m.value), m.date) for m in ind.milestones if m.date is not None],
+        integers=integers,
+        standalone=standalone,
+    )
+
+
+def _chains(graph: ValueGraph, fw: Framework) -> tuple[tuple[Chain, ...], bool]:
     """The value chains between the value-chain cycles that have indicators.
 
     Every pair of such cycles, earlier to later; a chain that is a part of a
     longer one listed is left out; strongest first, at most MAX_CHAINS.
     """
     keys = [c.key for c in fw.chain]
-    found: dict[tuple[str, ...], dict[str, Any]] = {}
+    found: dict[tuple[str, ...], Chain] = {}
     truncated = False
     for i, start in enumerate(keys):
         for end in keys[i + 1 :]:
-            result = graph.chains(start, end, limit=MAX_CHAINS * 4).to_dict()
-            truncated = truncated or bool(result["truncated"])
-            for chain in result["chains"]:
-                found.setdefault(tuple(chain["indicators"]), chain)
+            result = graph.chains(start, end, limit=MAX_CHAINS * 2)
+            truncated = truncated or result.truncated
+            for chain in result:
+                found.setdefault(chain.indicators, chain)
     paths = list(found)
+    by_link: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
+    for path in paths:
+        for pair in itertools.pairwise(path):
+            by_link[pair].append(path)
 
-    def inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    def inside(short: tuple[str, ...]) -> bool:
         n = len(short)
-        return n < len(long) and any(long[j : j + n] == short for j in range(len(long) - n + 1))
+        for long in by_link[(short[0], short[1])]:
+            if len(long) > n and any(long[j : j + n] == short for j in range(len(long) - n + 1)):
+                return True
+        return False
 
-    kept = [found[p] for p in paths if not any(inside(p, q) for q in paths)]
-    kept.sort(key=lambda c: (-c["weakest"], -len(c["indicators"]), c["indicators"]))
+    kept = [found[p] for p in paths if not inside(p)]
+    kept.sort(key=lambda c: (-c.weakest, -len(c.indicators), c.indicators))
     if len(kept) > MAX_CHAINS:
         kept, truncated = kept[:MAX_CHAINS], True
-    return kept, truncated
+    return tuple(kept), truncated
 
 
-def _graph_picture(graph: ValueGraph, *, standalone: bool = False) -> str | None:
-    """The graph's picture (its ``draw`` to SVG), inline or as a file; ``None`` without plots."""
-    import io
+_Flows = tuple[
+    dict[str, list[tuple[str, str]]],  # cycle -> [(indicator id, label)]
+    list[tuple[str, str, bool, int]],  # (from, to, declared, stories)
+    dict[str, str],  # indicator id -> cycle
+]
 
-    from valuecycles.report._plots import PLOTS_AVAILABLE, inline_svg, quiet_fonts
 
-    if not PLOTS_AVAILABLE:
-        return None
-    buffer = io.BytesIO()
-    with quiet_fonts():
-        graph.draw(buffer, "svg")
-    text = buffer.getvalue().decode("utf-8")
-    if standalone:
-        return text
-    return inline_svg(text, "The value-creation graph", "graph", max_width="100%")
+def _flow_layout(graph: ValueGraph, fw: Framework) -> tuple[bool, tuple[int, int], _Flows]:
+    """The indicators by cycle and the flows, read once from the graph (linear in its size)."""
+    by_cycle: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    cycle_of: dict[str, str] = {}
+    g = graph.graph
+    for node, attrs_ in g.nodes(data=True):
+        if attrs_.get("kind") != "indicator":
+            continue
+        ident = node.split(":", 1)[1]
+        cycle = str(attrs_.get("cycle", ""))
+        by_cycle[cycle].append((ident, str(attrs_.get("label", ident))))
+        cycle_of[ident] = cycle
+    flows = []
+    succ = g.succ
+    for ident in sorted(cycle_of):
+        for target, relations in succ[f"indicator:{ident}"].items():
+            link = relations.get("flows")
+            if link is not None:
+                b = target.split(":", 1)[1]
+                flows.append(
+                    (ident, b, bool(link.get("declared")), int(link.get("story_count", 0)))
+                )
+    for items in by_cycle.values():
+        items.sort()
+    n = len(cycle_of)
+    rows = max((len(v) for v in by_cycle.values()), default=0)
+    whole = n <= WHOLE_INDICATORS and len(flows) <= WHOLE_FLOWS and rows <= WHOLE_ROWS
+    return whole, (n, len(flows)), (dict(by_cycle), flows, cycle_of)
+
+
+def _order(fw: Framework, cycles: Iterable[str]) -> list[str]:
+    known = list(fw.cycle_keys)
+    return sorted(set(cycles), key=lambda k: (known.index(k) if k in known else len(known), k))
+
+
+def _pictures(flows: _Flows, fw: Framework, *, standalone: bool) -> list[FlowPicture]:
+    by_cycle, links, cycle_of = flows
+    if not by_cycle:
+        return []
+    names = {c.key: c.name for c in fw.cycles}
+    n = len(cycle_of)
+    rows = max(len(v) for v in by_cycle.values())
+    if n <= WHOLE_INDICATORS and len(links) <= WHOLE_FLOWS and rows <= WHOLE_ROWS:
+        keys = _order(fw, by_cycle)
+        columns = [(names.get(k, k), by_cycle[k]) for k in keys]
+        svg = flow_svg(
+            "The value-creation graph", columns, sorted(links), salt="graph", standalone=standalone
+        )
+        return [FlowPicture(svg, tuple(keys), len(links), len(links))]
+    position = {k: i for i, k in enumerate(_order(fw, by_cycle))}
+    pairs: dict[tuple[str, str], list[tuple[str, str, bool, int]]] = defaultdict(list)
+    for link in links:
+        ca, cb = cycle_of[link[0]], cycle_of[link[1]]
+        pair = (ca, cb) if position[ca] <= position[cb] else (cb, ca)
+        pairs[pair].append(link)
+    out = []
+    for number, pair in enumerate(sorted(pairs, key=lambda p: (position[p[0]], position[p[1]]))):
+        every = pairs[pair]
+        every.sort(key=lambda f: (-f[3], not f[2], f[0], f[1]))
+        shown: dict[str, set[str]] = {pair[0]: set(), pair[1]: set()}
+        drawn: list[tuple[str, str, bool, int]] = []
+        for link in every:
+            if len(drawn) >= PAIR_FLOWS:
+                break
+            a, b = link[0], link[1]
+            need = {cycle_of[a]: {a}, cycle_of[b]: set()}
+            need[cycle_of[b]].add(b)
+            if all(len(shown[c] | ids) <= PAIR_ROWS for c, ids in need.items()):
+                for c, ids in need.items():
+                    shown[c] |= ids
+                drawn.append(link)
+        labels = dict(item for k in pair for item in by_cycle[k])
+        keys = list(dict.fromkeys(pair))
+        columns = [(names.get(k, k), sorted((i, labels[i]) for i in shown[k])) for k in keys]
+        title = " and ".join(names.get(k, k) for k in keys)
+        svg = flow_svg(
+            f"Flows: {title}",
+            columns,
+            sorted(drawn),
+            salt=f"graph{number}",
+            standalone=standalone,
+        )
+        left_out = sum(len(by_cycle[k]) - len(shown[k]) for k in keys)
+        out.append(FlowPicture(svg, tuple(keys), len(drawn), len(every), left_out))
+    return out

@@ -8,10 +8,20 @@ from typing import Final
 
 from valuecycles._text import make_id
 from valuecycles._version import __version__
-from valuecycles.model._case import Indicator, Measure, Story
-from valuecycles.report._data import CycleView, ReportData, narrator_line
+from valuecycles.graph import Chain
+from valuecycles.model import Indicator, Measure, Observation, Story
+from valuecycles.report import _words as words
+from valuecycles.report._data import (
+    CHAINS_SHOWN,
+    MATRIX_ROWS,
+    STORIES_LISTED,
+    STORIES_TOLD,
+    CycleView,
+    ReportData,
+    narrator_line,
+)
 
-__all__ = ["GRAPH_FILE", "md", "plot_file_names", "render_markdown"]
+__all__ = ["GRAPH_FILE", "graph_file_names", "md", "plot_file_names", "render_markdown"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&$])")
 _LINE_START = re.compile(r"^(\s*)([-=]|\d+[.)])")
@@ -43,19 +53,15 @@ def plot_file_names(data: ReportData) -> dict[str, str]:
     return names
 
 
-def _num(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def graph_file_names(data: ReportData) -> list[str]:
+    """A file name for each of the graph's pictures: the first is :data:`GRAPH_FILE`."""
+    stem = GRAPH_FILE.removesuffix(".svg")
+    return [GRAPH_FILE if n == 0 else f"{stem}-{n + 1}.svg" for n in range(len(data.picture_files))]
 
 
 def _measure(m: Measure | None, unit: str | None) -> str:
-    if m is None:
-        return "none"
-    text = _num(m.value) + (f" {md(unit)}" if unit else "")
-    return text + (f" ({m.date.isoformat()})" if m.date else "")
+    text = words.measure_text(m, unit)
+    return "none" if text is None else md(text)
 
 
 def _ids(ids: Iterable[str]) -> str:
@@ -74,6 +80,10 @@ class _Doc:
         for _c, src in self.case.data_sources():
             for ref in src.indicators:
                 self.fed_by.setdefault(ref, []).append(src.id)
+        self.observed: dict[str, list[Observation]] = {}
+        for obs in sorted(self.case.observations, key=lambda o: o.date):
+            self.observed.setdefault(obs.indicator, []).append(obs)
+        self.names_by_id = data.indicator_names()
 
     def w(self, line: str = "") -> None:
         self.lines.append(line)
@@ -90,18 +100,23 @@ class _Doc:
         empty = sum(1 for v in data.cycles if v.empty)
         self.w(f"- Framework: {md(fw.title or fw.name)} ({md(fw.name)}, version {md(fw.version)})")
         self.w(f"- Planned: {len(data.cycles) - empty} of {len(data.cycles)} cycles")
-        self.w(f"- Evidence: {len(case.observations)} observations, {len(case.stories)} stories")
+        self.w(
+            f"- Evidence: {words.plural(len(case.observations), 'observation')}, "
+            f"{words.plural(len(case.stories), 'story', 'stories')}"
+        )
         self.w(f"- As of: {data.as_of.isoformat()}")
         self.w()
+        self.summary()
+        self.progress()
+        self.chains()
+        self.gaps()
+        self.graph()
         self.w("## The cycles")
         self.w()
         for view in data.cycles:
             self.cycle(view)
         self.stories()
         self.matrix()
-        self.graph()
-        self.chains()
-        self.gaps()
         self.coverage()
         self.w(f"*Made with valuecycles {__version__}.*")
         return "\n".join(self.lines).rstrip("\n") + "\n"
@@ -167,17 +182,10 @@ class _Doc:
             self.w(f"- Target: {_measure(ind.target, ind.unit)}")
             if ind.milestones:
                 self.w("- Milestones: " + "; ".join(_measure(m, ind.unit) for m in ind.milestones))
-            row = self.data.progress.get(ind.id, {})
-            latest = row.get("latest")
-            text = "no observations yet" if latest is None else _num(latest)
-            if row.get("progress") is not None:
-                text += f"; {round(row['progress'] * 100)}% of the way to the target"
-            self.w(f"- Latest: {text}")
+            row = self.data.progress.get(ind.id)
+            self.w(f"- Latest: {md(words.progress_text(row, ind.unit))}")
         else:
-            rows = sorted(
-                (o for o in self.case.observations if o.indicator == ind.id), key=lambda o: o.date
-            )
-            for obs in rows:
+            for obs in self.observed.get(ind.id, ()):
                 self.w(f"- {obs.date.isoformat()}: {md(obs.value)}")
         self.w()
         if ind.id in self.data.files and self.folder is not None:
@@ -190,14 +198,102 @@ class _Doc:
             )
             self.w()
 
+    def summary(self) -> None:
+        data, s = self.data, self.data.summary
+        self.w("## Where the community stands")
+        self.w()
+        if s.cycles:
+            self.w("| Cycle | On track | Behind | Without data | Gaps | Overdue |")
+            self.w("|---|---:|---:|---:|---:|---:|")
+            for line in s.cycles:
+                self.w(
+                    f"| {md(line.cycle.name)} | {len(line.on_track)} | {len(line.behind)} | "
+                    f"{len(line.without_data)} | {line.gaps} | {line.overdue} |"
+                )
+            self.w()
+        from valuecycles.report._html import ON_TRACK
+
+        self.w(f"*{md(ON_TRACK)}*")
+        self.w()
+        gaps = ", ".join(f"{kind.replace('-', ' ')} {n}" for kind, n in s.gap_kinds)
+        self.w(f"- Gaps: {gaps or 'none'}")
+        overdue = "; ".join(
+            md(gap.id) + (f" (due {gap.due.isoformat()})" if gap.due else "")
+            for gap in s.overdue[:3]
+        )
+        more = len(s.overdue) - 3
+        self.w(f"- Overdue data: {overdue or 'none'}" + (f"; {more} more" if more > 0 else ""))
+        if s.chains:
+            self.w("- Strongest chains:")
+            for chain in s.chains:
+                self.w(f"  - {self.chain_line(chain, short=True)}")
+        if s.stories:
+            self.w("- Strongest stories:")
+            for story in s.stories:
+                reach = data.cycle_name(story.reach) if story.reach else "no value-chain cycle"
+                self.w(f"  - {md(story.title)} (reaches {md(reach)}; {story.verification})")
+        self.w()
+
+    def progress(self) -> None:
+        data = self.data
+        self.w("## Progress")
+        self.w()
+        rows = [
+            (view, ind)
+            for view in data.cycles
+            for ind in view.plan.indicators
+            if ind.kind == "quantitative"
+        ]
+        if not rows:
+            self.w("**No quantitative indicators yet.**")
+            self.w()
+            return
+        self.w(
+            "| Indicator | Cycle | Latest | Baseline | Target | Progress | Expected | Standing |"
+        )
+        self.w("|---|---|---|---|---|---:|---:|---|")
+        for view, ind in rows:
+            row = data.progress.get(ind.id)
+            latest = "none"
+            if row is not None and row.latest is not None:
+                latest = md(words.number(row.latest))
+            done = "" if row is None or row.progress is None else f"{round(row.progress * 100)}%"
+            share = words.expected_share(ind.baseline, ind.target, data.as_of)
+            expected = "" if share is None else f"{round(share * 100)}%"
+            state = words.STANDINGS[data.summary.standings.get(ind.id, "without-data")]
+            self.w(
+                f"| {md(ind.name)} | {md(view.cycle.name)} | {latest} | "
+                f"{_measure(ind.baseline, ind.unit)} | {_measure(ind.target, ind.unit)} | "
+                f"{done} | {expected} | {state} |"
+            )
+        self.w()
+
+    def chain_line(self, chain: Chain, *, short: bool = False) -> str:
+        names, note = words.chain_words(chain, lambda i: self.names_by_id.get(i, i))
+        if short and len(names) > 3:
+            names = [names[0], f"… {len(names) - 2} more …", names[-1]]
+        return " → ".join(md(n) for n in names) + f"; {md(note)}"
+
     def stories(self) -> None:
         self.w("## Value-creation stories")
         self.w()
         if not self.case.stories:
             self.w("**No stories yet.**")
             self.w()
-        for story in self.case.stories:
-            self.story(story)
+            return
+        by_id = {s.id: s for s in self.case.stories}
+        order = self.data.story_order()
+        for brief in order[:STORIES_TOLD]:
+            self.story(by_id[brief.id])
+        listed = order[STORIES_TOLD:STORIES_LISTED]
+        for brief in listed:
+            self.w(f"- {md(brief.title)} ({brief.verification})")
+        if listed:
+            self.w()
+        left = len(order) - STORIES_TOLD - len(listed)
+        if left > 0:
+            self.w(f"*{words.plural(left, 'more story', 'more stories')} not listed here.*")
+            self.w()
 
     def story(self, story: Story) -> None:
         data = self.data
@@ -214,7 +310,7 @@ class _Doc:
         check = v.status + (f" by {md(v.by)}" if v.by else "")
         self.w(f"- Verification: {check}")
         self.w()
-        for n, step in enumerate(story.steps, start=1):
+        for n, step in enumerate(story.steps, start=1):  # steps shown from 1
             hoped = " *(hoped for)*" if step.aspirational else ""
             cites = f" (cites {_ids(step.indicators)})" if step.indicators else ""
             self.w(f"{n}. **{md(data.cycle_name(step.cycle))}**{hoped}: {md(step.text)}{cites}")
@@ -224,28 +320,36 @@ class _Doc:
         m = self.data.matrix
         self.w("## The value-creation matrix")
         self.w()
-        if not m["stories"]:
+        if not m.stories:
             self.w("**No stories, so the matrix is empty.**")
             self.w()
             return
+        shown = [s.id for s in self.data.story_order()[:MATRIX_ROWS]]
+        wanted = set(shown)
         cells: dict[tuple[str, str], list[str]] = {}
-        for cell in m["cells"]:
-            text = md(cell["text"]) + (" *(hoped for)*" if cell["aspirational"] else "")
-            cells.setdefault((cell["story"], cell["cycle"]), []).append(text)
+        for cell in m.cells:
+            if cell.story in wanted:
+                text = f"{words.step_label(cell.step)}: " + md(cell.text)
+                text += " *(hoped for)*" if cell.aspirational else ""
+                cells.setdefault((cell.story, cell.cycle), []).append(text)
+        if len(m.stories) > len(shown):
+            self.w(f"*The {len(shown)} strongest of {len(m.stories)} stories.*")
+            self.w()
         titles = {s.id: s.title for s in self.case.stories}
-        self.w("| Story | " + " | ".join(md(self.data.cycle_name(k)) for k in m["cycles"]) + " |")
-        self.w("|---" * (len(m["cycles"]) + 1) + "|")
-        for sid in m["stories"]:
-            row = [" <br> ".join(cells.get((sid, k), [])) for k in m["cycles"]]
+        self.w("| Story | " + " | ".join(md(self.data.cycle_name(k)) for k in m.cycles) + " |")
+        self.w("|---" * (len(m.cycles) + 1) + "|")
+        for sid in shown:
+            row = [" <br> ".join(cells.get((sid, k), [])) for k in m.cycles]
             self.w(f"| {md(titles.get(sid, sid))} | " + " | ".join(row) + " |")
         self.w()
 
     def graph(self) -> None:
         self.w("## The value-creation graph")
         self.w()
-        if self.folder is not None and self.data.graph_file is not None:
-            self.w(f"![The value-creation graph]({self.folder}/{GRAPH_FILE})")
-            self.w()
+        if self.folder is not None and self.data.picture_files:
+            for name in graph_file_names(self.data):
+                self.w(f"![The value-creation graph]({self.folder}/{name})")
+                self.w()
             return
         self.w(
             "*The picture is left out here; `valuecycles report CASE -o report.md` writes "
@@ -261,8 +365,11 @@ class _Doc:
             self.w()
             return
         for n, chain in enumerate(self.data.chains, start=1):
-            path = " → ".join(_ids([i]) for i in chain["indicators"])
-            self.w(f"{n}. {path} (weakest link: {chain['weakest']} stories)")
+            self.w(f"{n}. {self.chain_line(chain)}")
+            if n == CHAINS_SHOWN and len(self.data.chains) > n:
+                self.w()
+                self.w("More chains:")
+                self.w()
         if self.data.chains_truncated:
             self.w()
             self.w("*More chains exist than are listed here.*")
@@ -271,26 +378,25 @@ class _Doc:
     def gaps(self) -> None:
         self.w("## Gaps")
         self.w()
-        if not self.data.gaps:
+        if not len(self.data.gaps):
             self.w("No gaps found.")
             self.w()
             return
         self.w("| Kind | Cycle | Item | What |")
         self.w("|---|---|---|---|")
         for gap in self.data.gaps:
-            cycle = md(self.data.cycle_name(gap["cycle"])) if gap["cycle"] else ""
-            self.w(f"| {gap['kind']} | {cycle} | {md(gap['id'])} | {md(gap['message'])} |")
+            cycle = md(self.data.cycle_name(gap.cycle)) if gap.cycle else ""
+            self.w(f"| {gap.kind} | {cycle} | {md(gap.id)} | {md(gap.message)} |")
         self.w()
 
     def coverage(self) -> None:
         self.w("## Coverage")
         self.w()
-        cells = {(c["cycle"], c["round"]): c["count"] for c in self.data.coverage}
         rounds = self.data.framework.rounds
         self.w("| Cycle | " + " | ".join(md(r.name) for r in rounds) + " |")
         self.w("|---" + "|---:" * len(rounds) + "|")
         for view in self.data.cycles:
-            counts = [str(cells.get((view.cycle.key, r.key), 0)) for r in rounds]
+            counts = [str(self.data.coverage.count(view.cycle.key, r.key)) for r in rounds]
             self.w(f"| {md(view.cycle.name)} | " + " | ".join(counts) + " |")
         self.w()
 
@@ -298,7 +404,3 @@ class _Doc:
 def render_markdown(data: ReportData, plots_folder: str | None) -> str:
     """The report as Markdown; plots linked from ``plots_folder``, or left out when ``None``."""
     return _Doc(data, plots_folder).render()
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"

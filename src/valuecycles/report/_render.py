@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Literal
 
 from valuecycles._text import atomic_write
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 from valuecycles.report._data import Audience, Progress, gather
 
 __all__ = ["REPORT_FORMATS", "ReportFormat", "format_for_report", "render_report", "write_report"]
@@ -24,6 +27,23 @@ REPORT_FORMATS: Final[dict[str, ReportFormat]] = {
 }
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while a report is made, as JSON libraries do for a parse.
+
+    A report of a large case makes hundreds of thousands of short-lived objects
+    and no garbage cycles; with the collector on it walks them again and again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _check_format(format: str) -> ReportFormat:
     lowered = format.lower().lstrip(".")
     if lowered in ("md", "markdown"):
@@ -34,7 +54,11 @@ def _check_format(format: str) -> ReportFormat:
 
 
 def format_for_report(path: str | os.PathLike[str], format: str | None = None) -> ReportFormat:
-    """The format named, or the one the file's suffix selects (``.html``, ``.md``)."""
+    """The format named, or the one the file's suffix selects (``.html``, ``.md``).
+
+    >>> format_for_report("wiki/report.md"), format_for_report("report.txt", "html")
+    ('markdown', 'html')
+    """
     if format is not None:
         return _check_format(format)
     suffix = Path(path).suffix.lower()
@@ -73,21 +97,22 @@ def render_report(
     True
     """
     kind = _check_format(format)
-    data = gather(
-        case,
-        framework=framework,
-        as_of=as_of,
-        audience=audience,
-        inline_plots=kind == "html",
-        on_progress=on_progress,
-    )
-    if kind == "html":
-        from valuecycles.report._html import render_html
+    with _collector_paused():
+        data = gather(
+            case,
+            framework=framework,
+            as_of=as_of,
+            audience=audience,
+            inline_plots=kind == "html",
+            on_progress=on_progress,
+        )
+        if kind == "html":
+            from valuecycles.report._html import render_html
 
-        return render_html(data)
-    from valuecycles.report._markdown import render_markdown
+            return render_html(data)
+        from valuecycles.report._markdown import render_markdown
 
-    return render_markdown(data, None)
+        return render_markdown(data, None)
 
 
 def write_report(
@@ -109,6 +134,19 @@ def write_report(
     """
     target = Path(path)
     kind = format_for_report(target, format)
+    with _collector_paused():
+        return _write(case, target, kind, framework, as_of, audience, on_progress)
+
+
+def _write(
+    case: Case,
+    target: Path,
+    kind: ReportFormat,
+    framework: Framework | None,
+    as_of: _dt.date | None,
+    audience: Audience,
+    on_progress: Progress | None,
+) -> list[Path]:
     data = gather(
         case,
         framework=framework,
@@ -123,21 +161,21 @@ def write_report(
 
         atomic_write(target, render_html(data))
         return [target]
-    from valuecycles.report._markdown import GRAPH_FILE, plot_file_names, render_markdown
+    from valuecycles.report._markdown import graph_file_names, plot_file_names, render_markdown
 
     written: list[Path] = []
     folder_name = f"{target.stem}-plots"
     names = plot_file_names(data)
-    if data.files or data.graph_file:
+    if data.files or data.picture_files:
         folder = target.parent / folder_name
         folder.mkdir(exist_ok=True)
         for ident, svg in data.files.items():
             file = folder / names[ident]
             atomic_write(file, svg)
             written.append(file)
-        if data.graph_file is not None:
-            file = folder / GRAPH_FILE
-            atomic_write(file, data.graph_file)
+        for name, svg in zip(graph_file_names(data), data.picture_files, strict=True):
+            file = folder / name
+            atomic_write(file, svg)
             written.append(file)
     atomic_write(target, render_markdown(data, folder_name))
     return [target, *written]

@@ -18,7 +18,7 @@ from valuecycles.io._convert import check_schema_version, structure, unstructure
 from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model._case import Case
-from valuecycles.model._validate import validate
+from valuecycles.model._validate import validate, validate_salvaged
 
 __all__ = [
     "MIGRATIONS",
@@ -191,7 +191,7 @@ def _structured_case(
         if salvaged is None:
             raise ValidationError(_with_positions(structural, where), source=source) from None
         readable, broken, back = salvaged
-        report = validate(readable, framework, _broken_ids=broken)
+        report = validate_salvaged(readable, framework, broken)
         semantic = [attrs.evolve(p, path=back(p.path)) for p in report.errors]
         raise ValidationError(
             _with_positions(ordered([*structural, *semantic]), where),

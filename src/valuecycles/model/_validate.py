@@ -407,12 +407,7 @@ _ROUND_KIND: Final = {
 }
 
 
-def validate(
-    case: Case,
-    framework: Framework | None = None,
-    *,
-    _broken_ids: Iterable[str] = (),
-) -> ValidationReport:
+def validate(case: Case, framework: Framework | None = None) -> ValidationReport:
     """Check a case as a whole and report every problem at once.
 
     It checks that ids are unique, that every reference resolves to an
@@ -435,6 +430,17 @@ def validate(
     >>> print(report.errors[0].message)
     unknown aspiration 'quick'; known: none
     """
+    return validate_salvaged(case, framework, ())
+
+
+def validate_salvaged(
+    case: Case, framework: Framework | None, broken_ids: Iterable[str]
+) -> ValidationReport:
+    """:func:`validate` for a case read from a document with broken elements (private).
+
+    ``broken_ids`` are the ids of elements the reader had to leave out: a
+    reference to one of them is not reported again as unknown.
+    """
     from valuecycles.errors import UnknownFrameworkError
     from valuecycles.framework._registry import case_framework
 
@@ -456,7 +462,7 @@ def validate(
                 severity="warning",
             )
         )
-    report = _Checker(case, framework, set(_broken_ids)).run()
+    report = _Checker(case, framework, set(broken_ids)).run()
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     return ValidationReport((*errors, *report.errors), (*warnings, *report.warnings))

@@ -85,9 +85,8 @@ def test_progress_table(capsys: pytest.CaptureFixture[str], case_file: str) -> N
     code, out, _ = run(capsys, "query", case_file, "progress")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["indicator", "latest", "period", "baseline", "->", "target"] + [
-        "progress"
-    ]
+    head = ["indicator", "latest", "period", "baseline", "->", "target", "progress"]
+    assert lines[0].split() == head
     assert lines[1] == "immediate"
     # The contribution figure of February (30) is not the latest: effect data only.
     assert lines[2].split() == ["rt", "45", "2026-01", "60", "->", "24", "42%"]

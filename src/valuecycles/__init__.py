@@ -22,6 +22,7 @@ from valuecycles.errors import (
     WalkError,
 )
 from valuecycles.evidence import (
+    ContributionSeries,
     IndicatorProgress,
     Matrix,
     MatrixCell,
@@ -97,6 +98,7 @@ __all__ = [
     "Chains",
     "Community",
     "Condition",
+    "ContributionSeries",
     "Coverage",
     "CoverageCell",
     "Cycle",

@@ -42,8 +42,11 @@ def add_parser(sub: Any) -> None:
         dest="target",
         choices=["case", "framework", *(f"query-{name}" for name in _QUERY_SHAPES)],
         default="case",
-        help="the schema of a case document (default), of a framework file, or of a "
-        "query's --json output (" + ", ".join(f"query-{n}" for n in _QUERY_SHAPES) + ")",
+        metavar="WHAT",
+        help="case: the schema of a case document (the default); framework: of a framework "
+        "file; query-NAME: of what a query prints with --json ("
+        + ", ".join(f"query-{n}" for n in _QUERY_SHAPES)
+        + ")",
     )
     parser.add_argument(
         "--framework",

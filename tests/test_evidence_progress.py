@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -445,3 +446,41 @@ def test_progress_keeps_its_documented_rules(
     if not math.isclose(row.latest, target, rel_tol=1e-9, abs_tol=1e-9):
         assert (row.progress >= 1) == reached
     assert math.isfinite(row.progress)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            days,
+            small,
+            st.sampled_from(["effect", "contribution"]),
+            st.sampled_from([{}, {"tools": "used"}, {"tools": "not-used"}]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["latest", "sum", "mean", "count"]),
+)
+def test_contribution_never_touches_the_effect_series_and_each_group_is_a_series(
+    values: list[tuple[dt.date, int | float, str, dict[str, str]]], aggregation: str
+) -> None:
+    ind = _ind(aggregation=aggregation, baseline=0, target=100)
+    obs = [_obs(d, v, evidence=e, dimensions=dims) for d, v, e, dims in values]
+    row = vc.progress(_case(ind, observations=obs))["x"]
+    effect_only = [o for o in obs if o.evidence == "effect"]
+    alone = vc.progress(_case(ind, observations=effect_only))["x"]
+    assert row.series == alone.series
+    assert (row.latest, row.progress, row.status) == (alone.latest, alone.progress, alone.status)
+    groups = {tuple(sorted(o.dimensions.items())) for o in obs if o.evidence == "contribution"}
+    assert [tuple(sorted(c.group.items())) for c in row.contribution] == sorted(groups)
+    for series in row.contribution:
+        # A group's series is the series its observations would make as plain effect data.
+        mine = [
+            attrs.evolve(o, evidence="effect", dimensions={})
+            for o in obs
+            if o.evidence == "contribution" and o.dimensions == series.group
+        ]
+        as_effect = vc.progress(_case(ind, observations=mine))["x"].series
+        assert [(p.period, p.value) for p in series.points] == [
+            (p.period, p.value) for p in as_effect
+        ]
+        assert all(p.effect == 0 and p.contribution == p.observations for p in series.points)

@@ -395,7 +395,8 @@ def build_graph(
     story cites A and the next step of the story that cites any indicator
     cites B (A and B different; steps that cite nothing are passed over).
     ``as_of`` builds the graph as of a date: the observations and stories
-    dated after it are left out (no limit by default). The case should be
+    dated after it are left out (no limit by default), and ``vg.case`` is
+    the case as it stood then, so the graph knows nothing later. The case should be
     valid: a reference that does not resolve is left out of the graph.
 
     >>> import valuecycles as vc

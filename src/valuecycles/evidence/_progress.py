@@ -598,7 +598,8 @@ def progress(
             key = period_key(obs.date, grain)
         contribution = obs.evidence == "contribution"
         if contribution:
-            group = tuple(sorted((k, str(v)) for k, v in obs.dimensions.items()))
+            dims_of = obs.dimensions
+            group = tuple(sorted((k, str(v)) for k, v in dims_of.items())) if dims_of else ()
             per = groups[obs.indicator].setdefault(group, {})
             acc = per.get(key)
             if acc is None:

@@ -8,10 +8,9 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_or_none
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_or_none, to_tuple
 from valuecycles.framework import Framework
 from valuecycles.model import Case
-from valuecycles.model._case import to_tuple
 
 __all__ = ["Matrix", "MatrixCell", "matrix"]
 

@@ -17,6 +17,7 @@ from valuecycles.evidence._common import (
     cycle_order,
     data_frame,
     framework_or_none,
+    to_tuple,
 )
 from valuecycles.evidence._periods import (
     Granularity,
@@ -24,8 +25,8 @@ from valuecycles.evidence._periods import (
     period_key,
     period_span,
 )
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, Indicator, Measure, to_tuple
+from valuecycles.framework import Framework
+from valuecycles.model import Case, Indicator, Measure
 
 __all__ = [
     "STATUSES",

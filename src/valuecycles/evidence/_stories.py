@@ -8,9 +8,9 @@ from typing import Any
 
 import attrs
 
-from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, to_tuple
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for, to_tuple
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 from valuecycles.model._types import VERIFICATION_STATUSES
 
 __all__ = ["StoryList", "StoryReach", "story_summaries"]

@@ -10,7 +10,7 @@ from valuecycles.graph._results import GAP_KINDS, Gap, Gaps
 
 if TYPE_CHECKING:
     from valuecycles.graph._graph import ValueGraph
-    from valuecycles.model._case import Case, DataSource
+    from valuecycles.model import Case, DataSource
 
 __all__ = ["CADENCES", "cadence_months", "next_due"]
 

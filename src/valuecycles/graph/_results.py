@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
 
 from valuecycles.evidence import StoryList, StoryReach
-from valuecycles.model._case import to_tuple
 
 __all__ = [
     "GAP_KINDS",
@@ -41,6 +40,12 @@ GAP_KINDS: Final = (
     "data-overdue",
     "story-without-evidence",
 )
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn any iterable into a tuple (lists in, tuples stored)."""
+    return tuple(value)
+
 
 #: The ``schema_version`` of every ``--json`` payload.
 _JSON_VERSION: Final = 1

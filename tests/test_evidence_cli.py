@@ -204,3 +204,37 @@ def test_the_installed_command_without_colour(case_file: str) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("  indicator")
     assert "\x1b[" not in done.stdout
+
+
+def test_the_example_shows_its_contribution_comparison_in_json_and_frames(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "evaluators-network.yaml")
+    code, out, _ = run(capsys, "query", example, "progress", "--json")
+    rows = {r["indicator"]: r for r in json.loads(out)["indicators"]}
+    audits = rows["audit-duration"]
+    # The effect series is the monthly audit records alone.
+    assert (audits["latest"], audits["latest_period"]) == (10.4, "2026-10")
+    assert all(p["contribution"] == 0 for p in audits["series"])
+    latest = {
+        c["group"]["tools"]: (c["points"][-1]["period"], c["points"][-1]["value"])
+        for c in audits["contribution"]
+    }
+    assert latest == {"used": ("2026-Q3", 9.2), "not-used": ("2026-Q3", 11.7)}
+    code, out, _ = run(capsys, "query", example, "progress")
+    assert code == 0
+    assert "audit-duration: contribution data: tools=not-used 11.7 (2026-Q3); tools=used" in out
+    frame = vc.progress(vc.load(example)).to_frame()
+    mine = frame[(frame.indicator == "audit-duration") & (frame.evidence == "contribution")]
+    assert sorted(set(mine.group)) == ["tools=not-used", "tools=used"]
+    assert len(mine) == 8
+
+
+def test_graph_frames_without_pandas_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = vc.Case(community=vc.Community(name="E"))
+    gaps = vc.build_graph(case).gaps()
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'valuecycles\[frames\]'"):
+        gaps.to_frame()
+    with pytest.raises(ImportError, match=r"valuecycles\[frames\]"):
+        vc.matrix(case).to_frame()

@@ -50,6 +50,10 @@ smartquotes = False
 doctest_global_setup = """
 import valuecycles
 import valuecycles as vc
+# Docstring examples use their module's names, as pytest --doctest-modules runs them.
+from valuecycles.errors import *
+from valuecycles.evidence import *
+from valuecycles.graph import *
 """
 
 html_theme = "furo"

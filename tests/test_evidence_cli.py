@@ -85,14 +85,60 @@ def test_progress_table(capsys: pytest.CaptureFixture[str], case_file: str) -> N
     code, out, _ = run(capsys, "query", case_file, "progress")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:6] == ["indicator", "cycle", "unit", "baseline", "target", "latest"]
-    rt = lines[1].split()
-    assert rt[:9] == ["rt", "immediate", "hours", "60", "24", "30", "2026-02", "-30", "83%"]
-    assert "40 by 2026-06-30 (150%)" in lines[1]
-    assert lines[2].endswith("no data yet")
-    assert "Much better than before…" in lines[3]
-    assert "3 indicators: 1 with progress toward a target, 1 without data." in out
+    head = ["indicator", "latest", "period", "baseline", "->", "target", "progress"]
+    assert lines[0].split() == head
+    assert lines[1] == "immediate"
+    # The contribution figure of February (30) is not the latest: effect data only.
+    assert lines[2].split() == ["rt", "45", "2026-01", "60", "->", "24", "42%"]
+    assert lines[3].split() == ["empty", "-", "-", "-", "-"]
+    assert "rt: next milestone 40 by 2026-06-30 (75% of the way); contribution data:" in out
+    assert "ungrouped 30 (2026-02)" in out
+    assert "empty: no effect data yet." in out
+    assert "mood: its latest value is a text: Much better than before" in out
+    assert "3 indicators: 1 with progress toward a target, 1 without effect data." in out
     assert "\x1b[" not in out
+    assert max(map(len, lines)) <= 80
+
+
+def test_progress_table_fits_80_columns_however_long_the_cells(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    long = "an-indicator-with-a-very-long-identifier-indeed"
+    text = CASE.replace("id: rt", f"id: {long}").replace("indicator: rt", f"indicator: {long}")
+    text = text.replace("indicators: [rt]", f"indicators: [{long}]")
+    text = text.replace("value: 45,", "value: 123456.789012,").replace(
+        "{value: 60}", "{value: -1.5e-7}"
+    )
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "query", str(path), "progress")
+    assert code == 0, err
+    assert max(map(len, out.splitlines())) <= 80
+    assert "an-indicator-with-a-ver…" in out
+
+
+def test_as_of_reaches_every_query(capsys: pytest.CaptureFixture[str], case_file: str) -> None:
+    code, out, _ = run(capsys, "query", case_file, "progress", "--as-of", "2026-02-15", "--json")
+    rows = {r["indicator"]: r for r in json.loads(out)["indicators"]}
+    assert (rows["rt"]["latest"], rows["rt"]["contribution"]) == (45, [])
+    assert rows["mood"]["status"] == "no-data"
+    code, out, _ = run(capsys, "query", case_file, "progress", "--as-of", "2026-02-15")
+    assert "3 indicators as of 2026-02-15:" in out
+    code, out, _ = run(capsys, "query", case_file, "matrix", "--as-of", "2026-02-15", "--json")
+    cell = json.loads(out)["cells"][0]
+    assert (cell["effect"], cell["contribution"]) == (1, 0)
+    code, out, _ = run(capsys, "query", case_file, "gaps", "--as-of", "2026-01-15", "--json")
+    data = json.loads(out)
+    assert data["as_of"] == "2026-01-15"
+    missing = {g["id"] for g in data["gaps"] if g["kind"] == "indicator-without-observations"}
+    assert missing == {"rt", "empty", "mood"}
+    for question in ("stories", "coverage", "chains"):
+        code, out, err = run(capsys, "query", case_file, question, "--as-of", "2026-01-15")
+        assert code == 0, err
+    with pytest.raises(SystemExit) as exc:
+        main(["query", case_file, "progress", "--as-of", "15/01/2026"])
+    assert exc.value.code == 2
+    assert "not a date (YYYY-MM-DD): '15/01/2026'" in capsys.readouterr().err
 
 
 def test_stories_table_and_filters(capsys: pytest.CaptureFixture[str], case_file: str) -> None:
@@ -124,8 +170,13 @@ def test_matrix_table(capsys: pytest.CaptureFixture[str], case_file: str) -> Non
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == ["story", *vc.load_framework().cycle_keys]
-    assert lines[1].split() == ["first", "1[1e1c]", ".", "2?", ".", ".", ".", "."]
-    assert lines[2].split() == ["sponsor", ".", ".", ".", ".", ".", "1", "."]
+    assert lines[1].split() == ["first", "step", "1", "-", "step", "2", "-", "-", "-", "-"]
+    assert lines[2].split() == ["sponsor", "-", "-", "-", "-", "-", "step", "1", "-"]
+    assert "step 1 (immediate): cites rt; 1 effect and 1 contribution observations." in out
+    assert "step 2 (applied): hoped for." in out
+    assert "step 1 (strategic): no evidence cited." in out
+    assert "[1e1c]" not in out
+    assert "Steps are numbered from 1 here; --json and exports count them from 0." in out
     assert "3 steps in 2 stories: 1 hoped for, citing 1 effect and 1 contribution" in out
     assert "Indicators no story cites: empty, mood." in out
 
@@ -151,5 +202,39 @@ def test_the_installed_command_without_colour(case_file: str) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("indicator")
+    assert done.stdout.startswith("  indicator")
     assert "\x1b[" not in done.stdout
+
+
+def test_the_example_shows_its_contribution_comparison_in_json_and_frames(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "evaluators-network.yaml")
+    code, out, _ = run(capsys, "query", example, "progress", "--json")
+    rows = {r["indicator"]: r for r in json.loads(out)["indicators"]}
+    audits = rows["audit-duration"]
+    # The effect series is the monthly audit records alone.
+    assert (audits["latest"], audits["latest_period"]) == (10.4, "2026-10")
+    assert all(p["contribution"] == 0 for p in audits["series"])
+    latest = {
+        c["group"]["tools"]: (c["points"][-1]["period"], c["points"][-1]["value"])
+        for c in audits["contribution"]
+    }
+    assert latest == {"used": ("2026-Q3", 9.2), "not-used": ("2026-Q3", 11.7)}
+    code, out, _ = run(capsys, "query", example, "progress")
+    assert code == 0
+    assert "audit-duration: contribution data: tools=not-used 11.7 (2026-Q3); tools=used" in out
+    frame = vc.progress(vc.load(example)).to_frame()
+    mine = frame[(frame.indicator == "audit-duration") & (frame.evidence == "contribution")]
+    assert sorted(set(mine.group)) == ["tools=not-used", "tools=used"]
+    assert len(mine) == 8
+
+
+def test_graph_frames_without_pandas_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    case = vc.Case(community=vc.Community(name="E"))
+    gaps = vc.build_graph(case).gaps()
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"pip install 'valuecycles\[frames\]'"):
+        gaps.to_frame()
+    with pytest.raises(ImportError, match=r"valuecycles\[frames\]"):
+        vc.matrix(case).to_frame()

@@ -77,7 +77,7 @@ def test_the_reverse_view() -> None:
 
 def test_to_dict_is_the_query_matrix_shape() -> None:
     d = vc.matrix(_case()).to_dict()
-    assert list(d)[:3] == ["cycles", "stories", "cells"]
+    assert list(d)[:4] == ["schema_version", "cycles", "stories", "cells"]
     assert d["cells"][2] == {
         "story": "loop",
         "cycle": "immediate",
@@ -122,3 +122,38 @@ def test_cells_match_the_stories_steps_one_for_one(case: vc.Case) -> None:
     assert sum(len(c) for c in m.citations.values()) == sum(
         len(set(step.indicators)) for _s, _n, step in steps
     )
+
+
+def test_as_of_leaves_out_later_stories_and_observations() -> None:
+    case = _case()
+    late = vc.Story(
+        id="late", title="Told later", date=D(2026, 6, 1), steps=[vc.Step("applied", "x")]
+    )
+    case = case.with_stories(late)
+    assert vc.matrix(case).stories == ("loop", "quiet", "late")
+    m = vc.matrix(case, as_of=D(2026, 1, 31))
+    assert m.stories == ("loop", "quiet")
+    # o2 and o3 are dated after: cited, but counted as neither kind.
+    assert [(c.effect, c.contribution) for c in m.cell("loop", "immediate")] == [(1, 0), (0, 0)]
+    assert m.cell("loop", "immediate")[1].observations == ("o2", "o3")
+
+
+def test_to_frame_one_row_a_step() -> None:
+    frame = vc.matrix(_case()).to_frame()
+    assert list(frame.columns) == [
+        "story",
+        "cycle",
+        "step",
+        "text",
+        "aspirational",
+        "indicators",
+        "observations",
+        "effect",
+        "contribution",
+    ]
+    assert len(frame) == 5
+    assert frame.iloc[2][["indicators", "observations", "contribution"]].tolist() == [
+        "rt;rt",
+        "o2;o3",
+        1,
+    ]

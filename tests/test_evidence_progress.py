@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,7 +55,8 @@ def test_the_guides_example_a_decrease_toward_its_target() -> None:
 def test_to_dict_starts_with_designs_keys_and_keeps_unknowns_as_null() -> None:
     result = vc.progress(_case(_ind(unit=None)))
     d = result.to_dict()
-    assert list(d) == ["indicators"]
+    assert list(d) == ["schema_version", "indicators"]
+    assert d["schema_version"] == 1
     row = d["indicators"][0]
     assert list(row)[:8] == DESIGN_KEYS
     assert row == row | {
@@ -69,6 +71,7 @@ def test_to_dict_starts_with_designs_keys_and_keeps_unknowns_as_null() -> None:
         "status": "no-data",
         "series": [],
         "next_milestone": None,
+        "contribution": [],
     }
 
 
@@ -154,17 +157,146 @@ def test_without_a_cadence_observations_count_by_month() -> None:
 def test_dimensions_have_their_own_series() -> None:
     obs = [
         _obs(D(2026, 1, 31), 3, dimensions={"region": "north"}),
-        _obs(D(2026, 1, 31), 5, dimensions={"region": "south"}, evidence="contribution"),
+        _obs(D(2026, 1, 31), 5, dimensions={"region": "south"}),
         _obs(D(2026, 2, 28), 4, dimensions={"region": "north"}),
     ]
     row = vc.progress(_case(_ind(aggregation="sum"), observations=obs))["x"]
     assert [(p.period, p.value) for p in row.series] == [("2026-01", 8), ("2026-02", 4)]
-    assert (row.series[0].effect, row.series[0].contribution) == (1, 1)
+    assert (row.series[0].effect, row.series[0].contribution) == (2, 0)
     north = row.dimensions["region"]["north"]
     assert [(p.period, p.value) for p in north] == [("2026-01", 3), ("2026-02", 4)]
     assert [p.value for p in row.dimensions["region"]["south"]] == [5]
     d = row.to_dict()
     assert d["dimensions"]["region"]["south"][0]["value"] == 5
+
+
+def test_breakdown_only_periods_add_up_for_sum_and_count_only() -> None:
+    obs = [
+        _obs(D(2026, 1, 31), 9, dimensions={"region": "north"}),
+        _obs(D(2026, 1, 31), 6, dimensions={"region": "south"}),
+    ]
+    expected = {"sum": 15, "count": 2, "latest": None, "mean": None}
+    for agg, value in expected.items():
+        ind = _ind(aggregation=agg, baseline=10, target=20)
+        row = vc.progress(_case(ind, observations=obs))["x"]
+        point = row.series[0]
+        assert (point.value, row.latest) == (value, value), agg
+        assert point.breakdowns_only == (value is None)
+        assert row.status == ("measured" if value is not None else "breakdowns-only")
+        assert row.to_dict()["series"][0]["breakdowns_only"] == (value is None)
+        # The breakdowns are kept and shown whatever the aggregation.
+        assert [p.value for p in row.dimensions["region"]["south"]] == [1 if agg == "count" else 6]
+
+
+def test_contribution_data_is_a_comparison_apart_from_the_effect_series() -> None:
+    # The survey recipe's bug: with latest, a contribution figure replaced the effect one.
+    ind = _ind(aggregation="latest", baseline=35, target=65)
+    obs = [
+        _obs(D(2026, 7, 1), 75, period="2026-Q2"),
+        _obs(D(2026, 7, 1), 50, period="2026-Q2", evidence="contribution"),
+        _obs(
+            D(2026, 4, 1),
+            9.2,
+            period="2026-Q1",
+            evidence="contribution",
+            dimensions={"tools": "used"},
+        ),
+        _obs(
+            D(2026, 4, 1),
+            11.7,
+            period="2026-Q1",
+            evidence="contribution",
+            dimensions={"tools": "not-used"},
+        ),
+    ]
+    row = vc.progress(_case(ind, observations=obs))["x"]
+    assert row.latest == 75
+    assert row.progress == pytest.approx(40 / 30)
+    assert [p.period for p in row.series] == ["2026-Q2"]
+    assert row.observations == 1
+    groups = [(c.group, [(p.period, p.value) for p in c.points]) for c in row.contribution]
+    assert groups == [
+        ({}, [("2026-Q2", 50)]),
+        ({"tools": "not-used"}, [("2026-Q1", 11.7)]),
+        ({"tools": "used"}, [("2026-Q1", 9.2)]),
+    ]
+    assert all(p.contribution == 1 and p.effect == 0 for c in row.contribution for p in c.points)
+    d = row.to_dict()["contribution"]
+    assert d[2]["group"] == {"tools": "used"}
+    assert d[2]["points"][0]["value"] == 9.2
+    assert vc.progress(_case(ind, observations=obs[:1]))["x"].to_dict()["contribution"] == []
+
+
+def test_contribution_data_alone_leaves_the_effect_series_without_data() -> None:
+    obs = [_obs(D(2026, 1, 5), 4, evidence="contribution")]
+    row = vc.progress(_case(_ind(baseline=1, target=5), observations=obs))["x"]
+    assert (row.status, row.latest, row.series) == ("no-data", None, ())
+    assert [c.latest for c in row.contribution] == [4]
+
+
+def test_as_of_leaves_out_later_observations() -> None:
+    ind = _ind(baseline=0, target=10)
+    obs = [
+        _obs(D(2026, 1, 5), 4),
+        _obs(D(2026, 2, 5), 8),
+        _obs(D(2026, 3, 5), 9, evidence="contribution"),
+    ]
+    case = _case(ind, observations=obs)
+    assert vc.progress(case)["x"].latest == 8
+    early = vc.progress(case, as_of=D(2026, 1, 31))["x"]
+    assert (early.latest, early.progress, early.contribution) == (4, 0.4, ())
+    assert vc.progress(case, as_of=D(2026, 2, 5))["x"].latest == 8
+    assert vc.progress(case, as_of=D(2025, 12, 31))["x"].status == "no-data"
+    with pytest.raises(TypeError, match="as_of must be a date"):
+        vc.progress(case, as_of="2026-01-31")  # type: ignore[arg-type]
+
+
+def test_to_frame_is_long_one_row_a_point() -> None:
+    pytest.importorskip("pandas")
+    obs = [
+        _obs(D(2026, 1, 31), 3, dimensions={"region": "north"}),
+        _obs(D(2026, 1, 31), 10),
+        _obs(D(2026, 1, 31), 2, evidence="contribution", dimensions={"tools": "used", "a": "b"}),
+    ]
+    frame = vc.progress(_case(_ind(aggregation="sum"), observations=obs)).to_frame()
+    assert list(frame.columns) == ["indicator", "cycle", "period", "value", "evidence", "group"]
+    assert frame.to_dict("records") == [
+        {
+            "indicator": "x",
+            "cycle": "immediate",
+            "period": "2026-01",
+            "value": 10,
+            "evidence": "effect",
+            "group": None,
+        },
+        {
+            "indicator": "x",
+            "cycle": "immediate",
+            "period": "2026-01",
+            "value": 3,
+            "evidence": "effect",
+            "group": "region=north",
+        },
+        {
+            "indicator": "x",
+            "cycle": "immediate",
+            "period": "2026-01",
+            "value": 2,
+            "evidence": "contribution",
+            "group": "a=b;tools=used",
+        },
+    ]
+    empty = vc.progress(_case(_ind())).to_frame()
+    assert list(empty.columns) == ["indicator", "cycle", "period", "value", "evidence", "group"]
+    assert len(empty) == 0
+
+
+def test_to_frame_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"valuecycles\[frames\]"):
+        vc.progress(_case(_ind())).to_frame()
 
 
 def test_an_overall_value_wins_over_breakdowns_in_its_period() -> None:
@@ -178,7 +310,9 @@ def test_an_overall_value_wins_over_breakdowns_in_its_period() -> None:
         row = vc.progress(_case(_ind(aggregation=agg), observations=obs))["x"]
         assert row.series[0].value == january
         assert row.series[0].observations == 1
-        assert row.series[1].value == (1 if agg == "count" else 4)
+        # February has breakdowns only: they add up for sum and count alone.
+        february = {"sum": 4, "count": 1}.get(agg)
+        assert row.series[1].value == february
         assert [p.value for p in row.dimensions["region"]["south"]] == [1 if agg == "count" else 5]
 
 
@@ -312,3 +446,41 @@ def test_progress_keeps_its_documented_rules(
     if not math.isclose(row.latest, target, rel_tol=1e-9, abs_tol=1e-9):
         assert (row.progress >= 1) == reached
     assert math.isfinite(row.progress)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            days,
+            small,
+            st.sampled_from(["effect", "contribution"]),
+            st.sampled_from([{}, {"tools": "used"}, {"tools": "not-used"}]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["latest", "sum", "mean", "count"]),
+)
+def test_contribution_never_touches_the_effect_series_and_each_group_is_a_series(
+    values: list[tuple[dt.date, int | float, str, dict[str, str]]], aggregation: str
+) -> None:
+    ind = _ind(aggregation=aggregation, baseline=0, target=100)
+    obs = [_obs(d, v, evidence=e, dimensions=dims) for d, v, e, dims in values]
+    row = vc.progress(_case(ind, observations=obs))["x"]
+    effect_only = [o for o in obs if o.evidence == "effect"]
+    alone = vc.progress(_case(ind, observations=effect_only))["x"]
+    assert row.series == alone.series
+    assert (row.latest, row.progress, row.status) == (alone.latest, alone.progress, alone.status)
+    groups = {tuple(sorted(o.dimensions.items())) for o in obs if o.evidence == "contribution"}
+    assert [tuple(sorted(c.group.items())) for c in row.contribution] == sorted(groups)
+    for series in row.contribution:
+        # A group's series is the series its observations would make as plain effect data.
+        mine = [
+            attrs.evolve(o, evidence="effect", dimensions={})
+            for o in obs
+            if o.evidence == "contribution" and o.dimensions == series.group
+        ]
+        as_effect = vc.progress(_case(ind, observations=mine))["x"].series
+        assert [(p.period, p.value) for p in series.points] == [
+            (p.period, p.value) for p in as_effect
+        ]
+        assert all(p.effect == 0 and p.contribution == p.observations for p in series.points)

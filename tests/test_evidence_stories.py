@@ -171,3 +171,22 @@ def test_any_valid_story_round_trips(story: vc.Story, fmt: str) -> None:
     again = vc.loads(vc.dumps(case, fmt), fmt)
     assert again.stories == (story,)
     assert story_summaries(again) == story_summaries(case)
+
+
+def test_as_of_leaves_out_later_stories_but_keeps_undated_ones() -> None:
+    steps = [vc.Step(cycle="immediate", text="I asked")]
+    case = vc.Case(
+        community=vc.Community(name="E"),
+        stories=[
+            vc.Story(id="early", title="Early", date=dt.date(2026, 1, 5), steps=steps),
+            vc.Story(id="late", title="Late", date=dt.date(2026, 5, 5), steps=steps),
+            vc.Story(id="undated", title="Undated", steps=steps),
+        ],
+    )
+    ids = [s.id for s in vc.story_summaries(case, as_of=dt.date(2026, 3, 1))]
+    assert ids == ["early", "undated"]
+    assert len(vc.story_summaries(case)) == 3
+    assert vc.story_summaries(case).to_dict()["schema_version"] == 1
+    frame = vc.story_summaries(case).to_frame()
+    assert list(frame.columns) == ["id", "title", "cycles", "reach", "verification"]
+    assert frame["reach"].tolist() == ["immediate", "immediate", "immediate"]

@@ -48,7 +48,9 @@ def expected_flows(case: vc.Case) -> dict[tuple[str, str], tuple[bool, list[str]
         (f.from_, f.to): (True, []) for f in case.flows
     }
     for story in case.stories:
-        for prev, step in pairwise(story.steps):
+        # Steps that cite nothing are passed over: each citing step to the next one.
+        citing = [step for step in story.steps if step.indicators]
+        for prev, step in pairwise(citing):
             for a in prev.indicators:
                 for b in step.indicators:
                     if a == b:
@@ -102,7 +104,7 @@ def expected_gaps(case: vc.Case, as_of: dt.date) -> set[tuple[str, str, str | No
     gaps.update(("cycle-without-aspirations", c, c) for c in CYCLES if c not in planned)
     signalled = {ref for _, ind in case.indicators() for ref in ind.signals}
     fed = {ref for _, d in case.data_sources() for ref in d.indicators}
-    observed = {o.indicator for o in case.observations}
+    observed = {o.indicator for o in case.observations if o.date <= as_of}
     for cycle, a in case.aspirations():
         if a.id not in signalled:
             gaps.add(("aspiration-without-indicator", a.id, cycle))
@@ -116,6 +118,11 @@ def expected_gaps(case: vc.Case, as_of: dt.date) -> set[tuple[str, str, str | No
             gaps.add(("indicator-without-data", ind.id, cycle))
         if ind.id not in observed:
             gaps.add(("indicator-without-observations", ind.id, cycle))
+        if ind.kind == "quantitative" or ind.aggregation in ("sum", "count"):
+            if ind.baseline is None:
+                gaps.add(("indicator-without-baseline", ind.id, cycle))
+            if ind.target is None:
+                gaps.add(("indicator-without-target", ind.id, cycle))
     baselines = {
         ind.id: ind.baseline.date
         for _, ind in case.indicators()
@@ -144,6 +151,8 @@ def expected_gaps(case: vc.Case, as_of: dt.date) -> set[tuple[str, str, str | No
         if as_of > due:
             gaps.add(("data-overdue", d.id, cycle))
     for story in case.stories:
+        if story.date is not None and story.date > as_of:
+            continue
         if all(not s.indicators and not s.observations for s in story.steps):
             gaps.add(("story-without-evidence", story.id, None))
     return gaps
@@ -278,12 +287,20 @@ def test_gaps_of_the_example(example: vc.ValueGraph) -> None:
         ("cycle-without-aspirations", "transformative"),
         ("cycle-without-aspirations", "strategic"),
         ("cycle-without-aspirations", "enabling"),
+        # Its only observation is dated 2026-04-01, after the date asked about.
+        ("indicator-without-observations", "checklist-adoption"),
     ]
+    assert [(g.kind, g.id) for g in example.gaps(as_of=dt.date(2026, 4, 1))][-1] == (
+        "cycle-without-aspirations",
+        "enabling",
+    )
+    assert gaps.to_dict()["as_of"] == "2026-03-15"
     assert gaps.to_dict()["gaps"][0] == {
         "kind": "cycle-without-aspirations",
         "id": "potential",
         "cycle": "potential",
         "message": "the potential cycle has no aspirations yet",
+        "due": None,
     }
 
 
@@ -444,7 +461,12 @@ def test_a_loop_that_leads_nowhere_new_does_not_hang_the_walk() -> None:
 
 
 def test_chain_json_shape(example: vc.ValueGraph) -> None:
+    # The story's step citing response-time is followed by one citing nothing,
+    # then one citing checklist-adoption: the step between is passed over.
     assert example.chains("immediate", "applied").to_dict() == {
+        "schema_version": 1,
+        "from": "immediate",
+        "to": "applied",
         "chains": [
             {
                 "indicators": ["response-time", "checklist-adoption"],
@@ -453,15 +475,71 @@ def test_chain_json_shape(example: vc.ValueGraph) -> None:
                         "from": "response-time",
                         "to": "checklist-adoption",
                         "declared": True,
-                        "stories": [],
-                        "substantiated": 0,
+                        "stories": ["checklist-story"],
+                        "substantiated": 1,
                     }
                 ],
-                "weakest": 0,
+                "weakest": 1,
+                "support": 1,
             }
         ],
         "truncated": False,
     }
+    # As of a date before the story, only the declaration is left.
+    early = example.chains("immediate", "applied", as_of=dt.date(2026, 1, 1)).to_dict()
+    assert early["chains"][0]["links"][0]["stories"] == []
+    assert early["chains"][0]["support"] == 0
+
+
+def test_implied_flows_pass_over_steps_that_cite_nothing() -> None:
+    inds = [vc.Indicator(id=i, name=i) for i in ("a", "b", "c")]
+    steps = [
+        vc.Step(cycle="immediate", text="1", indicators=["a"]),
+        vc.Step(cycle="potential", text="2"),
+        vc.Step(cycle="potential", text="3"),
+        vc.Step(cycle="applied", text="4", indicators=["b"]),
+        vc.Step(cycle="applied", text="5", indicators=["c"]),
+    ]
+    case = vc.Case(
+        community=vc.Community(name="E"),
+        cycles={"immediate": vc.CyclePlan(indicators=inds)},
+        stories=[vc.Story(id="s", title="S", steps=steps)],
+    )
+    g = vc.build_graph(case).graph
+    flows = sorted((a, b) for a, b, k in g.edges(keys=True) if k == "flows")
+    assert flows == [("indicator:a", "indicator:b"), ("indicator:b", "indicator:c")]
+
+
+def test_as_of_reaches_stories_upstream_and_the_graph() -> None:
+    inds = [vc.Indicator(id=i, name=i) for i in ("a", "b")]
+    steps = [
+        vc.Step(cycle="immediate", text="1", indicators=["a"]),
+        vc.Step(cycle="applied", text="2", indicators=["b"]),
+    ]
+    case = vc.Case(
+        community=vc.Community(name="E"),
+        cycles={"immediate": vc.CyclePlan(indicators=inds)},
+        stories=[vc.Story(id="s", title="S", date=dt.date(2026, 5, 1), steps=steps)],
+        observations=[
+            vc.Observation(indicator="a", date=dt.date(2026, 2, 1), value=1),
+            vc.Observation(indicator="a", date=dt.date(2026, 6, 1), value=2),
+        ],
+    )
+    vg = vc.build_graph(case)
+    before = dt.date(2026, 4, 1)
+    assert len(vg.stories()) == 1
+    assert len(vg.stories(as_of=before)) == 0
+    assert vg.upstream("b").upstream[0].effect == 2
+    with pytest.raises(vc.UnknownElementError):
+        vg.upstream("nope", as_of=before)
+    assert vg.upstream("b", as_of=before).upstream == ()
+    old = vc.build_graph(case, as_of=before)
+    assert old.as_of == before
+    assert not any(k == "flows" for _, _, k in old.graph.edges(keys=True))
+    assert [s.id for s in old.case.stories] == []
+    assert len(old.case.observations) == 1
+    # A graph built as of a date judges its gaps as of that date by default.
+    assert old.gaps().as_of == before
 
 
 def test_chains_count_substantiated_stories() -> None:
@@ -559,3 +637,67 @@ def test_views_are_read_only_subgraphs(example: vc.ValueGraph) -> None:
         example.view(story="nope")
     with pytest.raises(vc.UnknownKeyError):
         example.view(cycle="nope")
+
+
+def test_indicators_without_baseline_or_target_are_gaps_when_they_have_numbers() -> None:
+    inds = [
+        vc.Indicator(id="both", name="n", baseline=vc.Measure(1), target=vc.Measure(2)),
+        vc.Indicator(id="no-target", name="n", baseline=vc.Measure(1)),
+        vc.Indicator(id="neither", name="n"),
+        vc.Indicator(id="quotes", name="n", kind="qualitative"),
+        vc.Indicator(id="changes", name="n", kind="qualitative", aggregation="count"),
+    ]
+    case = vc.Case(
+        community=vc.Community(name="E"), cycles={"applied": vc.CyclePlan(indicators=inds)}
+    )
+    gaps = vc.build_graph(case).gaps(as_of=dt.date(2026, 1, 1))
+    assert [g.id for g in gaps.of_kind("indicator-without-baseline")] == ["changes", "neither"]
+    assert [g.id for g in gaps.of_kind("indicator-without-target")] == [
+        "changes",
+        "neither",
+        "no-target",
+    ]
+    assert {g.cycle for g in gaps.of_kind("indicator-without-target")} == {"applied"}
+    assert "indicator-without-baseline" in GAP_KINDS
+    assert "indicator-without-target" in vc.graph.GAP_KINDS
+
+
+def test_overdue_gaps_carry_their_due_date_in_json(example: vc.ValueGraph) -> None:
+    gaps = example.gaps(as_of=dt.date(2026, 9, 1))
+    overdue = [g for g in gaps.to_dict()["gaps"] if g["kind"] == "data-overdue"]
+    assert overdue[0]["due"] == "2026-04-01"
+    assert all(set(g) == {"kind", "id", "cycle", "message", "due"} for g in gaps.to_dict()["gaps"])
+
+
+def test_graph_results_to_frame(example: vc.ValueGraph) -> None:
+    gaps = example.gaps(as_of=dt.date(2026, 9, 1)).to_frame()
+    assert list(gaps.columns) == ["kind", "id", "cycle", "message", "due"]
+    assert gaps[gaps.kind == "data-overdue"].due.tolist()[0] == dt.date(2026, 4, 1)
+    coverage = example.coverage().to_frame()
+    assert list(coverage.columns) == ["cycle", "round", "count"]
+    assert len(coverage) == 28
+    assert coverage["count"].sum() == sum(c.count for c in example.coverage())
+    chains = example.chains("immediate", "applied").to_frame()
+    assert chains.to_dict("records") == [
+        {
+            "chain": 0,
+            "link": 0,
+            "from": "response-time",
+            "to": "checklist-adoption",
+            "declared": True,
+            "stories": "checklist-story",
+            "substantiated": 1,
+            "weakest": 1,
+            "support": 1,
+        }
+    ]
+    up = example.upstream("checklist-adoption").to_frame()
+    assert list(up.columns) == [
+        "indicator",
+        "cycle",
+        "distance",
+        "stories",
+        "effect",
+        "contribution",
+    ]
+    assert up.distance.tolist() == [0, 1]

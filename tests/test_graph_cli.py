@@ -24,20 +24,23 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_query_gaps_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "query", EXAMPLE, "gaps", "--as-of", "2026-09-01", "--json")
     assert code == 0
-    gaps = json.loads(out)["gaps"]
-    assert {"kind": "data-overdue", "id": "forum-log", "cycle": "immediate"}.items() <= gaps[
-        5
-    ].items()
-    assert all(set(g) == {"kind", "id", "cycle", "message"} for g in gaps)
+    data = json.loads(out)
+    assert (data["schema_version"], data["as_of"]) == (1, "2026-09-01")
+    gaps = data["gaps"]
+    overdue = {"kind": "data-overdue", "id": "forum-log", "cycle": "immediate", "due": "2026-04-01"}
+    assert overdue.items() <= gaps[5].items()
+    assert all(set(g) == {"kind", "id", "cycle", "message", "due"} for g in gaps)
 
 
 def test_query_gaps_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "query", EXAMPLE, "gaps", "--as-of", "2026-03-15")
     assert code == 0
     assert out.splitlines()[0].split() == ["kind", "cycle", "id", "what", "is", "missing"]
-    assert "cycle-without-aspirations  potential" in out
+    assert out.splitlines()[1].split()[:2] == ["cycle-without-aspirations", "potential"]
     assert "data-overdue" not in out
-    assert out.endswith("5 gaps as of 2026-03-15.\n")
+    # checklist-adoption's only observation is dated after 2026-03-15.
+    assert "indicator-without-observations" in out
+    assert out.endswith("6 gaps as of 2026-03-15.\n")
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 
@@ -76,9 +79,23 @@ def test_query_chains(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["chains"][0]["indicators"] == ["response-time", "checklist-adoption"]
     code, out, _ = run(capsys, "query", EXAMPLE, "chains", "--from", "immediate", "--to", "applied")
     assert "1. response-time -> checklist-adoption" in out
-    assert "declared; no story (0 substantiated)" in out
+    assert "declared; checklist-story (1 substantiated)" in out
     code, out, _ = run(capsys, "query", EXAMPLE, "chains", "--from", "applied", "--to", "realized")
     assert out == "No value chains from applied to realized.\n"
+
+
+def test_query_chains_defaults_to_the_ends_of_the_value_chain(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    full = str(Path(EXAMPLE).with_name("evaluators-network.yaml"))
+    code, out, _ = run(capsys, "query", full, "chains", "--json")
+    data = json.loads(out)
+    assert (code, data["from"], data["to"]) == (0, "immediate", "transformative")
+    assert data["chains"]
+    code, out, _ = run(capsys, "query", full, "chains", "--to", "applied", "--json")
+    assert (json.loads(out)["from"], json.loads(out)["to"]) == ("immediate", "applied")
+    code, out, _ = run(capsys, "query", EXAMPLE, "chains")
+    assert out.startswith("No value chains from immediate to transformative (the value chain")
 
 
 def test_query_chains_limit_reports_truncation(
@@ -96,15 +113,20 @@ def test_query_chains_limit_reports_truncation(
     code, out, _ = run(capsys, *argv, "--limit", "5")
     assert "more exist (the walk stopped at --limit 5)" in out
     code, out, _ = run(capsys, *argv, "--cutoff", "1", "--json")
-    assert json.loads(out) == {"chains": [], "truncated": False}
+    assert json.loads(out) == {
+        "schema_version": 1,
+        "from": "immediate",
+        "to": "applied",
+        "chains": [],
+        "truncated": False,
+    }
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--to", "applied"], "needs --from CYCLE"),
-        ([], "needs --from and --to CYCLE"),
         (["--from", "immediat", "--to", "applied"], "unknown cycle 'immediat'"),
+        (["--to", "realised"], "unknown cycle 'realised'"),
     ],
 )
 def test_query_chains_usage_errors(

@@ -25,6 +25,7 @@ from valuecycles.errors import (
     WalkError,
 )
 from valuecycles.evidence import (
+    ContributionSeries,
     IndicatorProgress,
     Matrix,
     MatrixCell,
@@ -143,6 +144,7 @@ __all__ = [
     "Chains",
     "Community",
     "Condition",
+    "ContributionSeries",
     "Coverage",
     "CoverageCell",
     "Cycle",

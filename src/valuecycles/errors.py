@@ -143,12 +143,22 @@ class Problem:
     column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The problem as in ``validate --json``: path, code and message (and line)."""
-        out: dict[str, Any] = {"path": self.path, "code": self.code, "message": self.message}
-        if self.line is not None:
-            out["line"] = self.line
-            out["column"] = self.column
-        return out
+        """The problem as in ``validate --json``: path, code, message, line and column.
+
+        ``line`` and ``column`` are always there: null for a problem found in
+        a case built in Python (``validate(case)``), which has no file.
+
+        >>> d = Problem("$.flows[0].from", "unknown-reference", "unknown indicator 'x'").to_dict()
+        >>> list(d), d["line"], d["column"]
+        (['path', 'code', 'message', 'line', 'column'], None, None)
+        """
+        return {
+            "path": self.path,
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+        }
 
     def __str__(self) -> str:
         where = self.path

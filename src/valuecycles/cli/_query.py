@@ -17,6 +17,7 @@ from valuecycles.cli._common import (
     add_framework_option,
     definitions,
     emit_json,
+    iso_date,
     load_case,
 )
 from valuecycles.cli._queries import Query
@@ -28,8 +29,16 @@ QUERIES: dict[str, Query] = {**EVIDENCE_QUERIES, **GRAPH_QUERIES}
 EXAMPLES = """\
 examples:
   valuecycles query examples/evaluators-network.yaml progress
+  valuecycles query examples/evaluators-network.yaml progress --as-of 2026-06-30
   valuecycles query examples/evaluators-network.yaml stories --reaching applied
+  valuecycles query examples/evaluators-network.yaml chains
   valuecycles query examples/evaluators-network.yaml matrix --json
+
+--as-of DATE answers as the case stood on that date: observations and stories
+dated after it are left out, from every question. On screen a story's steps
+are numbered from 1 ("step 1"); in --json and in exports they count from 0.
+Every --json answer has "schema_version": 1; 'valuecycles schema --for
+query-NAME' prints its JSON Schema.
 """
 
 
@@ -48,6 +57,14 @@ def add_parser(sub: Any) -> None:
         "question", choices=list(QUERIES), metavar="QUESTION", help="one of: " + ", ".join(QUERIES)
     )
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="answer as the case stood on this date: observations and stories dated after "
+        "it are left out (no limit by default; for gaps, also the date overdue data is "
+        "judged against, today by default)",
+    )
     add_framework_option(parser)
     seen: set[str] = set()
     for query in QUERIES.values():

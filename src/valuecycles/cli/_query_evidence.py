@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from typing import Final
 
 from valuecycles.cli._common import EXIT_USAGE, CommandError, Style, framework_from_args, table
 from valuecycles.cli._queries import Option, Query
 from valuecycles.errors import UnknownKeyError
 from valuecycles.evidence import (
+    IndicatorProgress,
     Matrix,
+    MatrixCell,
     Progress,
     StoryList,
     matrix,
     progress,
     story_summaries,
 )
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 from valuecycles.model._types import VERIFICATION_STATUSES
 
 __all__ = ["EVIDENCE_QUERIES"]
@@ -54,17 +58,53 @@ def _text(value: object, width: int = 30) -> str:
 
 _STATUS_TEXT = {
     "measured": "",
-    "no-data": "no data yet",
-    "not-a-number": "latest is a text",
+    "no-data": "no effect data yet",
+    "breakdowns-only": "its latest period has breakdowns only (no overall value)",
+    "not-a-number": "its latest value is a text",
     "no-baseline": "no baseline",
     "no-target": "no target",
-    "target-equals-baseline": "target equals baseline",
-    "target-against-direction": "target against direction",
+    "target-equals-baseline": "its target equals its baseline",
+    "target-against-direction": "its target lies against its direction",
 }
+
+#: The table's widest cells, so that a row fits 80 columns (2 + 77).
+_WIDTHS: Final = {"indicator": 24, "latest": 10, "period": 10, "measure": 7}
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _progress(case: Case, args: argparse.Namespace) -> Progress:
-    return progress(case, framework_from_args(args))
+    return progress(case, framework_from_args(args), as_of=args.as_of)
+
+
+def _notes(row: IndicatorProgress) -> list[str]:
+    """What the table cannot show of one indicator, in words."""
+    notes = []
+    status = _STATUS_TEXT[row.status]
+    if row.progress is not None and row.progress > 1:
+        status = "beyond its target"
+    elif row.progress is not None and row.progress < 0:
+        status = "worse than its baseline"
+    if isinstance(row.latest, str):
+        status += f": {_text(row.latest, 40)}"
+    if status:
+        notes.append(status)
+    if row.next_milestone is not None:
+        m = row.next_milestone
+        text = "next milestone " + _num(m.value) + (f" by {m.date.isoformat()}" if m.date else "")
+        if row.milestone_progress is not None:
+            text += f" ({_percent(row.milestone_progress)} of the way)"
+        notes.append(text)
+    if row.contribution:
+        groups = []
+        for series in row.contribution:
+            last = series.points[-1]
+            name = ", ".join(f"{k}={v}" for k, v in series.group.items()) or "ungrouped"
+            groups.append(f"{name} {_num(last.value)} ({last.period})")
+        notes.append("contribution data: " + "; ".join(groups))
+    return notes
 
 
 def _render_progress(result: Progress, args: argparse.Namespace) -> None:
@@ -73,44 +113,64 @@ def _render_progress(result: Progress, args: argparse.Namespace) -> None:
     if not result.indicators:
         out.write("No indicators in this case.\n")
         return
-    header = ["indicator", "cycle", "unit", "baseline", "target", "latest", "period"]
-    header += ["change", "progress", "next milestone", "note"]
-    rows = []
+    header = ["indicator", "latest", "period", "baseline -> target", "progress"]
+    by_cycle: dict[str, list[list[str]]] = {}
+    notes: list[tuple[str, list[str]]] = []
+    w = _WIDTHS
     for row in result:
         point = row.latest_point
-        milestone = "-"
-        if row.next_milestone is not None:
-            m = row.next_milestone
-            milestone = _num(m.value) + (f" by {m.date.isoformat()}" if m.date else "")
-            if row.milestone_progress is not None:
-                milestone += f" ({_percent(row.milestone_progress)})"
-        note = _STATUS_TEXT[row.status]
-        if row.progress is not None and row.progress > 1:
-            note = "beyond the target"
-        elif row.progress is not None and row.progress < 0:
-            note = "worse than the baseline"
-        rows.append(
+        base = "-" if row.baseline is None else _fit(_num(row.baseline.value), w["measure"])
+        goal = "-" if row.target is None else _fit(_num(row.target.value), w["measure"])
+        latest = (
+            "-"
+            if row.latest is None
+            else "text"
+            if isinstance(row.latest, str)
+            else (_fit(_num(row.latest), w["latest"]))
+        )
+        by_cycle.setdefault(row.cycle, []).append(
             [
-                row.indicator,
-                row.cycle,
-                row.unit or "-",
-                _num(None if row.baseline is None else row.baseline.value),
-                _num(None if row.target is None else row.target.value),
-                _text(row.latest, 24),
-                "-" if point is None else point.period,
-                _signed(row.change),
+                _fit(row.indicator, w["indicator"]),
+                latest,
+                "-" if point is None else _fit(point.period, w["period"]),
+                "-" if row.baseline is None and row.target is None else f"{base} -> {goal}",
                 _percent(row.progress),
-                milestone,
-                note,
             ]
         )
-    out.write(table(header, rows, style, right={3, 4, 5, 7, 8}))
+        found = _notes(row)
+        if found:
+            notes.append((row.indicator, found))
+    widths = [
+        max(len(r[i]) for r in [header, *(x for rows in by_cycle.values() for x in rows)])
+        for i in range(len(header))
+    ]
+    right = {1, 4}
+
+    def line(cells: list[str], head: bool = False) -> str:
+        parts = []
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            text = cell.rjust(width) if i in right else cell.ljust(width)
+            parts.append(style.bold(text) if head else text)
+        return ("  " + "  ".join(parts)).rstrip()
+
+    lines = [line(header, head=True)]
+    for cycle, rows in by_cycle.items():
+        lines.append(style.bold(cycle))
+        lines.extend(line(r) for r in rows)
+    out.write("\n".join(lines) + "\n")
+    if notes:
+        out.write("\nNotes:\n")
+        for indicator, found in notes:
+            text = f"{indicator}: " + "; ".join(found) + "."
+            out.write(textwrap.fill(text, 78, initial_indent="  ", subsequent_indent="    ") + "\n")
     measured = sum(1 for r in result if r.progress is not None)
     without = sum(1 for r in result if r.status == "no-data")
+    when = "" if args.as_of is None else f" as of {args.as_of.isoformat()}"
     out.write(
-        f"\n{len(result)} indicators: {measured} with progress toward a target, "
-        f"{without} without data.\n"
-        "progress: 0% at the baseline, 100% at the target (not capped).\n"
+        f"\n{len(result)} indicators{when}: {measured} with progress toward a target, "
+        f"{without} without effect data.\n"
+        "progress: 0% at the baseline, 100% at the target (not capped); the series\n"
+        "uses effect data only, contribution data is compared in the notes.\n"
     )
 
 
@@ -125,6 +185,7 @@ def _stories(case: Case, args: argparse.Namespace) -> StoryList:
             verification=args.verification,
             citing=args.citing,
             framework=framework_from_args(args),
+            as_of=args.as_of,
         )
     except UnknownKeyError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
@@ -157,7 +218,35 @@ def _render_stories(result: StoryList, args: argparse.Namespace) -> None:
 
 
 def _matrix(case: Case, args: argparse.Namespace) -> Matrix:
-    return matrix(case, framework_from_args(args))
+    return matrix(case, framework_from_args(args), as_of=args.as_of)
+
+
+def _steps_in_words(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
+    return "steps " + ", ".join(map(str, numbers))
+
+
+def _cell_in_words(cell: MatrixCell) -> str:
+    parts = []
+    if cell.aspirational:
+        parts.append("hoped for")
+    if cell.indicators:
+        parts.append("cites " + ", ".join(dict.fromkeys(cell.indicators)))
+    kinds = []
+    if cell.effect:
+        kinds.append(f"{cell.effect} effect")
+    if cell.contribution:
+        kinds.append(f"{cell.contribution} contribution")
+    if kinds:
+        n = cell.effect + cell.contribution
+        kinds_text = " and ".join(kinds)
+        parts.append(f"{kinds_text} observation{'s' if n != 1 else ''}")
+    elif cell.observations:
+        parts.append("observations dated later")
+    if not parts:
+        parts.append("no evidence cited")
+    return "; ".join(parts)
 
 
 def _render_matrix(result: Matrix, args: argparse.Namespace) -> None:
@@ -166,28 +255,37 @@ def _render_matrix(result: Matrix, args: argparse.Namespace) -> None:
     if not result.stories:
         out.write("No stories, so the matrix is empty.\n")
         return
-    grid: dict[tuple[str, str], list[str]] = {}
+    # On screen steps count from 1 ("step 1"); --json and exports count from 0.
+    grid: dict[tuple[str, str], list[int]] = {}
     for cell in result:
-        mark = str(cell.step + 1) + ("?" if cell.aspirational else "")
-        if cell.effect or cell.contribution:
-            mark += f"[{cell.effect}e{cell.contribution}c]"
-        elif cell.indicators:
-            mark += "*"
-        grid.setdefault((cell.story, cell.cycle), []).append(mark)
+        grid.setdefault((cell.story, cell.cycle), []).append(cell.step + 1)
     rows = [
-        [story, *(",".join(grid.get((story, c), [])) or "." for c in result.cycles)]
+        [
+            story,
+            *(
+                _steps_in_words(grid[story, c]) if (story, c) in grid else "-"
+                for c in result.cycles
+            ),
+        ]
         for story in result.stories
     ]
     out.write(table(["story", *result.cycles], rows, style))
+    out.write("\nEach cell: the story's steps in that cycle (- no step). The steps in words:\n")
+    current = None
+    for cell in result:
+        if cell.story != current:
+            current = cell.story
+            out.write(f"{style.bold(cell.story)}\n")
+        text = f"step {cell.step + 1} ({cell.cycle}): {_cell_in_words(cell)}."
+        out.write(textwrap.fill(text, 78, initial_indent="  ", subsequent_indent="    ") + "\n")
     hoped = sum(1 for c in result if c.aspirational)
     effect = sum(c.effect for c in result)
     contribution = sum(c.contribution for c in result)
     out.write(
-        "\nEach cell: the story's step numbers in that cycle; ? hoped for (aspirational), "
-        "* cites indicators,\n[2e1c] cites 2 effect and 1 contribution observations; . no step.\n"
-        f"{len(result)} steps in {_count(len(result.stories), 'story', 'stories')}: "
+        f"\n{len(result)} steps in {_count(len(result.stories), 'story', 'stories')}: "
         f"{hoped} hoped for, citing "
         f"{effect} effect and {contribution} contribution observations.\n"
+        "Steps are numbered from 1 here; --json and exports count them from 0.\n"
     )
     uncited = sorted(ind for ind, cells in result.citations.items() if not cells)
     if uncited:
@@ -196,7 +294,8 @@ def _render_matrix(result: Matrix, args: argparse.Namespace) -> None:
 
 EVIDENCE_QUERIES: dict[str, Query] = {
     "progress": Query(
-        help="each indicator's latest value, change since baseline and progress to target",
+        help="each indicator's latest value and progress to target (effect data), with "
+        "its contribution data compared by group",
         compute=_progress,
         render=_render_progress,
     ),

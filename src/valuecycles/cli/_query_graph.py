@@ -11,13 +11,12 @@ from valuecycles.cli._common import (
     CommandError,
     Style,
     framework_from_args,
-    iso_date,
     table,
 )
 from valuecycles.cli._queries import Option, Query
 from valuecycles.errors import UnknownKeyError
 from valuecycles.graph import Chains, Coverage, Gaps, ValueGraph, build_graph
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["GRAPH_QUERIES"]
 
@@ -36,14 +35,14 @@ def _whole(least: int) -> Any:
 
 
 def _graph(case: Case, args: argparse.Namespace) -> ValueGraph:
-    return build_graph(case, framework_from_args(args))
+    return build_graph(case, framework_from_args(args), as_of=args.as_of)
 
 
 # --- gaps -----------------------------------------------------------------------
 
 
 def _gaps(case: Case, args: argparse.Namespace) -> Gaps:
-    return _graph(case, args).gaps(as_of=args.as_of)
+    return _graph(case, args).gaps()
 
 
 def _render_gaps(result: Gaps, args: argparse.Namespace) -> None:
@@ -97,18 +96,12 @@ def _render_coverage(result: Coverage, args: argparse.Namespace) -> None:
 
 
 def _chains(case: Case, args: argparse.Namespace) -> Chains:
-    missing = [
-        flag for flag, value in (("--from", args.from_cycle), ("--to", args.to_cycle)) if not value
-    ]
-    if missing:
-        raise CommandError(
-            f"query chains needs {' and '.join(missing)} CYCLE "
-            "(for example: --from immediate --to realized)",
-            EXIT_USAGE,
-        )
     vg = _graph(case, args)
+    chain = vg.framework.chain or vg.framework.cycles
+    start = args.from_cycle or chain[0].key
+    end = args.to_cycle or chain[-1].key
     try:
-        return vg.chains(args.from_cycle, args.to_cycle, cutoff=args.cutoff, limit=args.limit)
+        return vg.chains(start, end, cutoff=args.cutoff, limit=args.limit)
     except UnknownKeyError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from None
 
@@ -117,7 +110,10 @@ def _render_chains(result: Chains, args: argparse.Namespace) -> None:
     out = sys.stdout
     style = Style(out)
     if not result.chains:
-        out.write(f"No value chains from {result.from_cycle} to {result.to_cycle}.\n")
+        hint = ""
+        if not (args.from_cycle and args.to_cycle):
+            hint = " (the value chain's ends by default: --from and --to choose others)"
+        out.write(f"No value chains from {result.from_cycle} to {result.to_cycle}{hint}.\n")
         return
     for n, chain in enumerate(result, 1):
         head = " -> ".join(chain.indicators)
@@ -142,20 +138,10 @@ def _render_chains(result: Chains, args: argparse.Namespace) -> None:
 
 GRAPH_QUERIES: dict[str, Query] = {
     "gaps": Query(
-        help="the holes in the plan and its evidence (use --as-of DATE for overdue data)",
+        help="the holes in the plan and its evidence (overdue data judged as of --as-of, "
+        "today by default)",
         compute=_gaps,
         render=_render_gaps,
-        options=(
-            Option(
-                ("--as-of",),
-                {
-                    "type": iso_date,
-                    "metavar": "DATE",
-                    "help": "gaps: judge overdue data against this date (YYYY-MM-DD); today "
-                    "by default",
-                },
-            ),
-        ),
     ),
     "coverage": Query(
         help="how many items each round of each cycle has (blank parts of the guide)",
@@ -163,17 +149,26 @@ GRAPH_QUERIES: dict[str, Query] = {
         render=_render_coverage,
     ),
     "chains": Query(
-        help="value chains along flows between indicators (--from CYCLE --to CYCLE)",
+        help="value chains along flows between indicators (--from CYCLE --to CYCLE; by "
+        "default from the first to the last cycle of the value chain)",
         compute=_chains,
         render=_render_chains,
         options=(
             Option(
                 ("--from",),
-                {"dest": "from_cycle", "metavar": "CYCLE", "help": "chains: the starting cycle"},
+                {
+                    "dest": "from_cycle",
+                    "metavar": "CYCLE",
+                    "help": "chains: the starting cycle (default: the value chain's first)",
+                },
             ),
             Option(
                 ("--to",),
-                {"dest": "to_cycle", "metavar": "CYCLE", "help": "chains: the cycle to reach"},
+                {
+                    "dest": "to_cycle",
+                    "metavar": "CYCLE",
+                    "help": "chains: the cycle to reach (default: the value chain's last)",
+                },
             ),
             Option(
                 ("--limit",),

@@ -10,11 +10,15 @@ import orjson
 
 from valuecycles.cli._common import EXIT_OK, CommandError, HelpFormatter, framework_from_args
 
+#: The query questions whose --json shape has a schema.
+_QUERY_SHAPES = ("gaps", "coverage", "chains", "stories", "matrix", "progress")
+
 EXAMPLES = """\
 examples:
   valuecycles schema > case.schema.json
   valuecycles schema --framework examples/frameworks/orienting-2020.toml -o orienting.schema.json
   valuecycles schema --for framework > framework.schema.json
+  valuecycles schema --for query-progress > progress.schema.json
 
 An editor uses the schema to complete and check a case as you type: in VS Code
 with the YAML extension, put this first line in the case file:
@@ -28,16 +32,21 @@ def add_parser(sub: Any) -> None:
         help="print the JSON Schema of a case document (or of a framework file)",
         description="Print the JSON Schema (draft 2020-12) of a case document for a "
         "framework: its keys, types, allowed values and the framework's cycle keys, as "
-        "strict as the loader. With --for framework, the schema of a framework file.",
+        "strict as the loader. With --for framework, the schema of a framework file; with "
+        "--for query-NAME, the schema of what 'valuecycles query CASE NAME --json' prints.",
         epilog=EXAMPLES,
         formatter_class=HelpFormatter,
     )
     parser.add_argument(
         "--for",
         dest="target",
-        choices=["case", "framework"],
+        choices=["case", "framework", *(f"query-{name}" for name in _QUERY_SHAPES)],
         default="case",
-        help="the schema of a case document (default) or of a framework file",
+        metavar="WHAT",
+        help="case: the schema of a case document (the default); framework: of a framework "
+        "file; query-NAME: of what a query prints with --json ("
+        + ", ".join(f"query-{n}" for n in _QUERY_SHAPES)
+        + ")",
     )
     parser.add_argument(
         "--framework",
@@ -55,7 +64,13 @@ def run(args: argparse.Namespace) -> int:
     from valuecycles._text import atomic_write
     from valuecycles.io import case_schema, framework_schema
 
-    if args.target == "framework":
+    if args.target.startswith("query-"):
+        from valuecycles.graph import query_schema
+
+        if args.framework:
+            raise CommandError("--framework does not apply to the schema of a query's output", 2)
+        schema = query_schema(args.target.removeprefix("query-"))
+    elif args.target == "framework":
         if args.framework:
             raise CommandError(
                 "--framework does not apply to --for framework: a framework file's schema "

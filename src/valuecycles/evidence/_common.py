@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case
+import importlib
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
 
-__all__ = ["cycle_order", "framework_for", "framework_or_none"]
+from valuecycles.framework import Framework
+from valuecycles.model import Case
+
+__all__ = [
+    "JSON_VERSION",
+    "PROGRESS_COLUMNS",
+    "cycle_order",
+    "data_frame",
+    "framework_for",
+    "framework_or_none",
+    "to_tuple",
+]
+
+#: The ``schema_version`` of every ``--json`` payload.
+JSON_VERSION: Final = 1
+
+#: The columns of :meth:`Progress.to_frame`, in order.
+PROGRESS_COLUMNS: Final = ("indicator", "cycle", "period", "value", "evidence", "group")
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn any iterable into a tuple (lists in, tuples stored): the results' converter."""
+    return tuple(value)
+
+
+def data_frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> Any:
+    """A pandas DataFrame of these rows; an ImportError naming the extra without pandas."""
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError(
+            "to_frame() needs pandas, which is not installed: pip install 'valuecycles[frames]'"
+        ) from None
+    data = {}
+    for n, name in enumerate(columns):
+        values = [row[n] for row in rows]
+        # A column of texts with gaps keeps None (not NaN): object dtype.
+        texts = any(isinstance(v, str) for v in values) and None in values
+        data[name] = pandas.Series(values, dtype=object if texts else None)
+    return pandas.DataFrame(data, columns=list(columns))
 
 
 def framework_for(case: Case, framework: Framework | None) -> Framework:

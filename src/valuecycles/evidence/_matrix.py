@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-from valuecycles.evidence._common import framework_or_none
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, to_tuple
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_or_none, to_tuple
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 
 __all__ = ["Matrix", "MatrixCell", "matrix"]
 
@@ -19,7 +20,8 @@ class MatrixCell:
     """One step of one story, in its cycle's column.
 
     ``cycle`` is the canonical key (an alias is resolved); ``step`` the
-    step's index in its story, from 0. ``indicators`` and ``observations``
+    step's index in its story, counted from 0 as in every export (the
+    command line's tables say "step 1" for index 0). ``indicators`` and ``observations``
     are the ids the step cites; ``effect`` and ``contribution`` count the
     cited observations that are effect data and contribution data (an id
     the case does not hold counts as neither).
@@ -36,7 +38,8 @@ class MatrixCell:
     contribution: int
 
     def to_dict(self) -> dict[str, Any]:
-        """One cell of ``query matrix --json``, with the two counts added."""
+        """``{"story", "cycle", "step", "text", "aspirational", "indicators",
+        "observations", "effect", "contribution"}``: one cell of ``query matrix --json``."""
         return {
             "story": self.story,
             "cycle": self.cycle,
@@ -83,11 +86,15 @@ class Matrix:
         return self.citations.get(indicator, ())
 
     def to_dict(self) -> dict[str, Any]:
-        """The shape of ``query matrix --json``, plus ``citations``.
+        """``{"schema_version": 1, "cycles", "stories", "cells", "citations"}``.
 
-        ``citations`` maps each indicator id to ``[{"story", "step"}]``.
+        The shape of ``query matrix --json``: ``cycles`` and ``stories`` are
+        lists of keys and ids, ``cells`` one :meth:`MatrixCell.to_dict` per
+        step, ``citations`` maps each indicator id to the steps citing it,
+        ``[{"story", "step"}]`` (steps counted from 0).
         """
         return {
+            "schema_version": JSON_VERSION,
             "cycles": list(self.cycles),
             "stories": list(self.stories),
             "cells": [c.to_dict() for c in self.cells],
@@ -97,13 +104,64 @@ class Matrix:
             },
         }
 
+    def to_frame(self) -> Any:
+        """The cells as a pandas DataFrame, one row a step.
 
-def matrix(case: Case, framework: Framework | None = None) -> Matrix:
+        Columns: ``story``, ``cycle``, ``step`` (from 0), ``text``,
+        ``aspirational``, ``indicators`` and ``observations`` (the cited
+        ids joined by ``;``), ``effect`` and ``contribution`` (how many cited
+        observations of each kind). Needs pandas (``pip install
+        'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> frame = vc.matrix(vc.load("examples/small-network.yaml")).to_frame()
+        >>> frame[["story", "cycle", "step"]].head(2).values.tolist()
+        [['checklist-story', 'immediate', 0], ['checklist-story', 'potential', 1]]
+        """
+        return data_frame(
+            [
+                (
+                    c.story,
+                    c.cycle,
+                    c.step,
+                    c.text,
+                    c.aspirational,
+                    ";".join(c.indicators),
+                    ";".join(c.observations),
+                    c.effect,
+                    c.contribution,
+                )
+                for c in self.cells
+            ],
+            MATRIX_COLUMNS,
+        )
+
+
+#: The columns of :meth:`Matrix.to_frame`.
+MATRIX_COLUMNS: Final = (
+    "story",
+    "cycle",
+    "step",
+    "text",
+    "aspirational",
+    "indicators",
+    "observations",
+    "effect",
+    "contribution",
+)
+
+
+def matrix(
+    case: Case, framework: Framework | None = None, *, as_of: _dt.date | None = None
+) -> Matrix:
     """The value-creation matrix of a case, and which steps cite each indicator.
 
     ``framework`` defaults to the one the case names (a case naming a
     framework that is not registered keeps its cycle keys as written, in
-    the order the stories first use them).
+    the order the stories first use them). ``as_of`` leaves out the stories
+    and observations dated after it (no limit by default): a later story
+    has no row, and a cited observation dated later counts as neither
+    effect nor contribution.
 
     >>> import valuecycles as vc
     >>> steps = [vc.Step(cycle="immediate", text="I asked", indicators=["rt"]),
@@ -116,13 +174,14 @@ def matrix(case: Case, framework: Framework | None = None) -> Matrix:
     >>> [(c.story, c.step) for c in m.citing("rt")]
     [('s1', 0)]
     """
+    case = case.until(as_of)
     fw = framework_or_none(case, framework)
     resolve = fw.resolve if fw is not None else None
     cycles: dict[str, None] = dict.fromkeys(fw.cycle_keys) if fw is not None else {}
     contribution: dict[str, bool] = {
         obs.id: obs.evidence == "contribution" for obs in case.observations if obs.id is not None
     }
-    citations: dict[str, list[MatrixCell]] = {ind.id: [] for _c, ind in case.indicators()}
+    citations: dict[str, list[MatrixCell]] = {ind.id: [] for _c, ind in case.indicators(fw)}
     cells: list[MatrixCell] = []
     for story in case.stories:
         for n, step in enumerate(story.steps):

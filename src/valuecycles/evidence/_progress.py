@@ -11,22 +11,37 @@ from typing import Any, Final, Literal, get_args
 import attrs
 
 from valuecycles._frozen import maker
-from valuecycles.evidence._common import cycle_order, framework_or_none
+from valuecycles.evidence._common import (
+    JSON_VERSION,
+    PROGRESS_COLUMNS,
+    cycle_order,
+    data_frame,
+    framework_or_none,
+    to_tuple,
+)
 from valuecycles.evidence._periods import (
     Granularity,
     granularity_of,
     period_key,
     period_span,
 )
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, Indicator, Measure, to_tuple
+from valuecycles.framework import Framework
+from valuecycles.model import Case, Indicator, Measure
 
-__all__ = ["STATUSES", "IndicatorProgress", "Progress", "SeriesPoint", "progress"]
+__all__ = [
+    "STATUSES",
+    "ContributionSeries",
+    "IndicatorProgress",
+    "Progress",
+    "SeriesPoint",
+    "progress",
+]
 
 Number = int | float
 Status = Literal[
     "measured",
     "no-data",
+    "breakdowns-only",
     "not-a-number",
     "no-baseline",
     "no-target",
@@ -41,10 +56,17 @@ STATUSES: Final[tuple[Status, ...]] = get_args(Status)
 class SeriesPoint:
     """One period of an indicator's series: its aggregated value and what is behind it.
 
-    ``value`` is ``None`` when no observation of the period fits the
-    aggregation (a text in a sum). ``date`` is the latest observation date
-    in the period; ``observations`` how many there are, ``effect`` and
-    ``contribution`` how many of each kind of evidence.
+    ``period`` is the period's label: ``2026``, ``2026-Q1``, ``2026-03``, an
+    ISO week ``2026-W19`` or a day ``2026-05-04`` (the last two for data
+    sources collected weekly or daily); ``start`` and ``end`` its first and
+    last day. ``value`` is ``None`` when no observation of the period fits
+    the aggregation (a text in a sum), or when the period has breakdowns
+    only and the aggregation is ``latest`` or ``mean`` (``breakdowns_only``
+    is then true: an unweighted mean of groups would be invented). ``date``
+    is the latest observation date in the period; ``observations`` how many
+    there are, ``effect`` and ``contribution`` how many of each kind of
+    evidence (an effect series holds effect data only, a contribution
+    series contribution data only).
     """
 
     period: str
@@ -55,9 +77,16 @@ class SeriesPoint:
     observations: int
     effect: int
     contribution: int
+    breakdowns_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        """The point as plain JSON values (dates as ISO strings)."""
+        """The point as plain JSON values (dates as ISO strings).
+
+        >>> import datetime
+        >>> day = datetime.date(2026, 3, 1)
+        >>> SeriesPoint("2026-03", day, day, 30, day, 1, 1, 0).to_dict()["breakdowns_only"]
+        False
+        """
         return {
             "period": self.period,
             "start": self.start.isoformat(),
@@ -67,7 +96,37 @@ class SeriesPoint:
             "observations": self.observations,
             "effect": self.effect,
             "contribution": self.contribution,
+            "breakdowns_only": self.breakdowns_only,
         }
+
+
+@attrs.frozen(weakref_slot=False)
+class ContributionSeries:
+    """One group of an indicator's contribution data, as its own series.
+
+    ``group`` is the observations' ``dimensions`` (for example
+    ``{"tools": "used"}``; empty for contribution data without dimensions);
+    ``points`` one per period, combined by the indicator's aggregation like
+    the effect series, in date order.
+
+    >>> import datetime
+    >>> day = datetime.date(2026, 3, 31)
+    >>> point = SeriesPoint("2026-Q1", datetime.date(2026, 1, 1), day, 9.2, day, 1, 0, 1)
+    >>> ContributionSeries({"tools": "used"}, (point,)).to_dict()["group"]
+    {'tools': 'used'}
+    """
+
+    group: dict[str, str]
+    points: tuple[SeriesPoint, ...] = attrs.field(converter=to_tuple)
+
+    @property
+    def latest(self) -> Number | str | None:
+        """The value of the group's last period (``None`` without one)."""
+        return self.points[-1].value if self.points else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"group": {...}, "points": [...]}``."""
+        return {"group": dict(self.group), "points": [p.to_dict() for p in self.points]}
 
 
 def _measure_dict(m: Measure | None) -> dict[str, Any] | None:
@@ -80,10 +139,13 @@ def _measure_dict(m: Measure | None) -> dict[str, Any] | None:
 class IndicatorProgress:
     """One indicator's series and how far it has come (see :func:`progress`).
 
-    ``series`` is the overall series; ``dimensions`` maps a dimension's name
-    to each of its values' series. ``baseline``, ``target`` and the
-    milestones are the indicator's :class:`~valuecycles.Measure` objects;
-    ``to_dict()`` gives their values.
+    ``series`` is the overall series of effect data; ``dimensions`` maps a
+    dimension's name to each of its values' series (effect data too).
+    ``contribution`` holds the contribution data apart: one
+    :class:`ContributionSeries` per group of ``dimensions``, groups in
+    sorted order, empty when there is none. ``baseline``, ``target`` and
+    the milestones are the indicator's :class:`~valuecycles.Measure`
+    objects; ``to_dict()`` gives their values.
     """
 
     indicator: str
@@ -103,6 +165,7 @@ class IndicatorProgress:
     status: Status
     next_milestone: Measure | None
     milestone_progress: float | None
+    contribution: tuple[ContributionSeries, ...] = ()
 
     @property
     def latest_point(self) -> SeriesPoint | None:
@@ -111,11 +174,21 @@ class IndicatorProgress:
 
     @property
     def observations(self) -> int:
-        """How many observations are behind the overall series."""
+        """How many effect observations are behind the overall series."""
         return sum(p.observations for p in self.series)
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``query progress`` row; keys beyond DESIGN.md's come after them."""
+        """The ``query progress --json`` row (every key always present, unknowns null).
+
+        The first keys are ``indicator``, ``cycle``, ``unit``, ``baseline``,
+        ``target``, ``latest``, ``change`` and ``progress``; then ``name``,
+        ``kind``, ``direction``, ``aggregation``, ``status``,
+        ``latest_period``, ``latest_date``, ``observations``,
+        ``next_milestone`` (``{"value", "date"}`` or null),
+        ``milestone_progress``, ``series`` (points as
+        :meth:`SeriesPoint.to_dict`), ``dimensions`` (name to value to
+        points) and ``contribution`` (``[{"group", "points"}]``).
+        """
         last = self.latest_point
         return {
             "indicator": self.indicator,
@@ -141,6 +214,7 @@ class IndicatorProgress:
                 name: {value: [p.to_dict() for p in points] for value, points in values.items()}
                 for name, values in self.dimensions.items()
             },
+            "contribution": [c.to_dict() for c in self.contribution],
         }
 
 
@@ -175,8 +249,51 @@ class Progress:
         return indicator in self._by_id
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"indicators": [...]}``, the shape of ``query progress --json``."""
-        return {"indicators": [row.to_dict() for row in self.indicators]}
+        """``{"schema_version": 1, "indicators": [...]}``, as ``query progress --json``."""
+        return {
+            "schema_version": JSON_VERSION,
+            "indicators": [row.to_dict() for row in self.indicators],
+        }
+
+    def to_frame(self) -> Any:
+        """Every point of every series as a pandas DataFrame, one row a point (long format).
+
+        Columns: ``indicator``, ``cycle``, ``period`` (the period's label),
+        ``value``, ``evidence`` (``effect`` or ``contribution``) and
+        ``group``: ``None`` for the overall effect series; ``name=value``
+        for a breakdown of the effect data by one dimension; for a
+        contribution group, its dimensions as ``name=value`` joined by
+        ``;`` (an empty text for contribution data without dimensions).
+        Needs pandas (``pip install 'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> frame = vc.progress(vc.load("examples/evaluators-network.yaml")).to_frame()
+        >>> list(frame.columns)
+        ['indicator', 'cycle', 'period', 'value', 'evidence', 'group']
+        >>> latest = frame.period.isin(["2026-10", "2026-Q3"])
+        >>> rows = frame[(frame.indicator == "audit-duration") & latest]
+        >>> print(rows[["period", "evidence", "group", "value"]].to_string(index=False))
+         period     evidence          group value
+        2026-10       effect           None  10.4
+        2026-Q3 contribution tools=not-used  11.7
+        2026-Q3 contribution     tools=used   9.2
+        """
+        rows: list[tuple[Any, ...]] = []
+        for row in self.indicators:
+            for p in row.series:
+                rows.append((row.indicator, row.cycle, p.period, p.value, "effect", None))
+            for name, values in row.dimensions.items():
+                for value, points in values.items():
+                    group = f"{name}={value}"
+                    for p in points:
+                        rows.append((row.indicator, row.cycle, p.period, p.value, "effect", group))
+            for series in row.contribution:
+                group = ";".join(f"{k}={v}" for k, v in sorted(series.group.items()))
+                for p in series.points:
+                    rows.append(
+                        (row.indicator, row.cycle, p.period, p.value, "contribution", group)
+                    )
+        return data_frame(rows, PROGRESS_COLUMNS)
 
 
 #: Points and rows are made by the thousand from values known to be right.
@@ -223,32 +340,44 @@ class _Acc:
 _span = functools.lru_cache(maxsize=4096)(period_span)
 
 
-def _overall(plain: dict[str, _Acc], broken_down: dict[str, _Acc]) -> dict[str, _Acc]:
-    """Each period's overall aggregate: its plain observations if any, else its breakdowns."""
+def _overall(
+    plain: dict[str, _Acc], broken_down: dict[str, _Acc]
+) -> tuple[dict[str, _Acc], frozenset[str]]:
+    """Each period's overall aggregate (its plain observations if any, else its
+    breakdowns), and the periods that have breakdowns only."""
     if not broken_down:
-        return plain
+        return plain, frozenset()
     overall = dict(broken_down)
     overall.update(plain)
-    return overall
+    return overall, frozenset(broken_down.keys() - plain.keys())
 
 
-def _series(periods: dict[str, _Acc], aggregation: str) -> tuple[SeriesPoint, ...]:
+#: The aggregations under which breakdowns alone make an overall value.
+_ADDS_UP: Final = frozenset({"sum", "count"})
+
+
+def _series(
+    periods: dict[str, _Acc], aggregation: str, only_breakdowns: frozenset[str] = frozenset()
+) -> tuple[SeriesPoint, ...]:
     points = []
+    adds_up = aggregation in _ADDS_UP
     for key, acc in periods.items():
         start, end = _span(key)
         assert acc.latest_date is not None
         count, contribution = acc.count, acc.contribution
-        # period, start, end, value, date, observations, effect, contribution
+        alone = key in only_breakdowns and not adds_up
+        # period, start, end, value, date, observations, effect, contribution, breakdowns
         points.append(
             _point(
                 key,
                 start,
                 end,
-                acc.value(aggregation),
+                None if alone else acc.value(aggregation),
                 acc.latest_date,
                 count,
                 count - contribution,
                 contribution,
+                alone,
             )
         )
     points.sort(key=_IN_TIME)
@@ -269,9 +398,11 @@ def _fraction(latest: object, baseline: Number, goal: Number, direction: str) ->
     return (latest - baseline) / span
 
 
-def _status(ind: Indicator, latest: object, has_data: bool) -> Status:
-    if not has_data:
+def _status(ind: Indicator, latest: object, last: SeriesPoint | None) -> Status:
+    if last is None:
         return "no-data"
+    if last.breakdowns_only:
+        return "breakdowns-only"
     if isinstance(latest, str) or not isinstance(latest, int | float):
         return "not-a-number"
     if ind.baseline is None:
@@ -302,14 +433,15 @@ def _next_milestone(ind: Indicator, last: SeriesPoint | None) -> Measure | None:
 def _row(
     ind: Indicator,
     cycle: str,
-    periods: dict[str, _Acc],
+    overall: tuple[dict[str, _Acc], frozenset[str]],
     dims: dict[str, dict[str, dict[str, _Acc]]],
+    groups: dict[tuple[tuple[str, str], ...], dict[str, _Acc]],
 ) -> IndicatorProgress:
     agg = ind.aggregation
-    series = _series(periods, agg)
+    series = _series(overall[0], agg, overall[1])
     last = series[-1] if series else None
     latest = None if last is None else last.value
-    status = _status(ind, latest, last is not None)
+    status = _status(ind, latest, last)
     change: Number | None = None
     if ind.baseline is not None and isinstance(latest, int | float):
         change = latest - ind.baseline.value
@@ -343,15 +475,31 @@ def _row(
         status,
         milestone,
         milestone_fraction,
+        tuple(
+            ContributionSeries(dict(group), _series(per, agg))
+            for group, per in sorted(groups.items())
+        ),
     )
 
 
-def progress(case: Case, framework: Framework | None = None) -> Progress:
+def progress(
+    case: Case, framework: Framework | None = None, *, as_of: _dt.date | None = None
+) -> Progress:
     """Every indicator's series over periods, latest value, change and progress.
 
     Indicators come in the framework's cycle order, then in the case's
     order. ``framework`` defaults to the one the case names (a case naming a
     framework that is not registered keeps its cycle keys as written).
+    ``as_of`` leaves out the observations dated after it (no limit by
+    default), as every evidence function does.
+
+    Effect and contribution data
+        An indicator's series (its latest value, change, progress, next
+        milestone) is made of its *effect* observations only. Its
+        *contribution* observations are a comparison of their own: grouped by
+        their ``dimensions`` (``tools: used`` against ``tools: not-used``),
+        one :class:`ContributionSeries` per group, never merged into the
+        effect series.
 
     How an indicator's observations become a series
         Each observation covers a period: its ``period`` when it has one, else
@@ -368,8 +516,11 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
         (``dimensions: {region: north}``) on its own observations. An
         observation with dimensions is a breakdown: a period that also has
         observations without dimensions takes its overall value from those
-        alone, and a period with breakdowns only combines them all (so with
-        ``sum``, the regions add up to the total).
+        alone. A period with breakdowns only combines them for ``sum`` (their
+        sum: the regions add up to the total) and ``count`` (their count);
+        for ``latest`` and ``mean`` it has no overall value (``None``, the
+        point's ``breakdowns_only`` true), because an unweighted mean of
+        groups would be invented. The breakdowns are kept in ``dimensions``.
 
     How far it has come
         ``latest`` is the value of the last period; ``change`` is ``latest``
@@ -388,8 +539,9 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
 
     What is unknown stays unknown
         Nothing is made up: no baseline is taken from the first observation.
-        ``status`` says why ``progress`` is ``None``: ``no-data``,
-        ``not-a-number`` (the latest value is a text, as for a qualitative
+        ``status`` says why ``progress`` is ``None``: ``no-data`` (no effect
+        data), ``breakdowns-only`` (the latest period has breakdowns only, see
+        above), ``not-a-number`` (the latest value is a text, as for a qualitative
         indicator aggregated by ``latest``), ``no-baseline``, ``no-target``,
         ``target-equals-baseline`` or ``target-against-direction`` (the target
         lies on the worse side of the baseline); ``measured`` when it is known.
@@ -410,17 +562,16 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
     >>> [p.period for p in row.series]
     ['2026-02', '2026-03']
     """
+    case = case.until(as_of)
     fw = framework_or_none(case, framework)
-    resolve = fw.resolve if fw is not None else None
 
     indicators: dict[str, tuple[str, Indicator]] = {}
-    for cycle_key, ind in case.indicators():
-        cycle = (resolve(cycle_key) if resolve else None) or cycle_key
+    for cycle, ind in case.indicators(fw):
         indicators.setdefault(ind.id, (cycle, ind))
 
     source_grain: dict[str, Granularity | None] = {}
     default_grain: dict[str, Granularity] = {}
-    for _c, src in case.data_sources():
+    for _c, src in case.data_sources(fw):
         grain = granularity_of(src.cadence)
         source_grain.setdefault(src.id, grain)
         if grain is not None:
@@ -434,6 +585,9 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
     plain: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     broken_down: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     dims: dict[str, dict[str, dict[str, dict[str, _Acc]]]] = {key: {} for key in indicators}
+    groups: dict[str, dict[tuple[tuple[str, str], ...], dict[str, _Acc]]] = {
+        key: {} for key in indicators
+    }
     for obs in case.observations:
         per = plain.get(obs.indicator)
         if per is None:
@@ -444,6 +598,15 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
             grain = grain or default_grain.get(obs.indicator, "month")
             key = period_key(obs.date, grain)
         contribution = obs.evidence == "contribution"
+        if contribution:
+            dims_of = obs.dimensions
+            group = tuple(sorted((k, str(v)) for k, v in dims_of.items())) if dims_of else ()
+            per = groups[obs.indicator].setdefault(group, {})
+            acc = per.get(key)
+            if acc is None:
+                acc = per[key] = _Acc()
+            acc.add(obs.date, obs.value, True)
+            continue
         if obs.dimensions:
             per = broken_down[obs.indicator]
         acc = per.get(key)
@@ -461,7 +624,13 @@ def progress(case: Case, framework: Framework | None = None) -> Progress:
 
     order = cycle_order(fw)
     rows = [
-        _row(ind, cycle, _overall(plain[ind_id], broken_down[ind_id]), dims[ind_id])
+        _row(
+            ind,
+            cycle,
+            _overall(plain[ind_id], broken_down[ind_id]),
+            dims[ind_id],
+            groups[ind_id],
+        )
         for ind_id, (cycle, ind) in indicators.items()
     ]
     positions = {ind_id: n for n, ind_id in enumerate(indicators)}

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
-from valuecycles.evidence._common import framework_for
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case, to_tuple
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for, to_tuple
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 from valuecycles.model._types import VERIFICATION_STATUSES
 
 __all__ = ["StoryList", "StoryReach", "story_summaries"]
@@ -55,8 +56,25 @@ class StoryList:
         return len(self.stories)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"stories": [...]}``, the shape of ``query stories --json``."""
-        return {"stories": [s.to_dict() for s in self.stories]}
+        """``{"schema_version": 1, "stories": [...]}``, as ``query stories --json``."""
+        return {"schema_version": JSON_VERSION, "stories": [s.to_dict() for s in self.stories]}
+
+    def to_frame(self) -> Any:
+        """The stories as a pandas DataFrame, one row a story.
+
+        Columns: ``id``, ``title``, ``cycles`` (joined by ``;``), ``reach``
+        (``None`` when the story reaches no value-chain cycle) and
+        ``verification``. Needs pandas (``pip install 'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> frame = vc.story_summaries(vc.load("examples/small-network.yaml")).to_frame()
+        >>> frame[["id", "reach"]].to_dict("records")
+        [{'id': 'checklist-story', 'reach': 'realized'}]
+        """
+        return data_frame(
+            [(s.id, s.title, ";".join(s.cycles), s.reach, s.verification) for s in self.stories],
+            ("id", "title", "cycles", "reach", "verification"),
+        )
 
 
 def _statuses(verification: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -78,6 +96,7 @@ def story_summaries(
     verification: str | Iterable[str] | None = None,
     citing: str | None = None,
     framework: Framework | None = None,
+    as_of: _dt.date | None = None,
 ) -> StoryList:
     """Each story in brief (its cycles, reach and verification), in the case's order.
 
@@ -87,6 +106,7 @@ def story_summaries(
     ``verification`` keeps the stories with that status (or any of several
     statuses); ``citing`` those with a step citing that indicator or
     observation id. ``framework`` defaults to the one the case names.
+    ``as_of`` leaves out the stories dated after it (no limit by default).
 
     Raises :class:`~valuecycles.UnknownKeyError` for a cycle the framework
     does not know and :class:`ValueError` for an unknown status.
@@ -103,6 +123,7 @@ def story_summaries(
     >>> vc.story_summaries(case, reaching="potential").to_dict()["stories"][0]["cycles"]
     ['immediate', 'applied']
     """
+    case = case.until(as_of)
     fw = framework_for(case, framework)
     chain_rank = {c.key: i for i, c in enumerate(fw.chain)}
     statuses = _statuses(verification)

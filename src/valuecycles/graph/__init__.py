@@ -18,10 +18,12 @@ from valuecycles.graph._results import (
     Upstream,
     UpstreamIndicator,
 )
+from valuecycles.graph._shapes import JSON_SHAPES, query_schema
 
 __all__ = [
     "CADENCES",
     "GAP_KINDS",
+    "JSON_SHAPES",
     "RELATIONS",
     "Chain",
     "ChainLink",
@@ -40,4 +42,5 @@ __all__ = [
     "cadence_months",
     "next_due",
     "node_id",
+    "query_schema",
 ]

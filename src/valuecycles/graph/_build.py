@@ -7,8 +7,8 @@ from typing import Any, Final, cast
 
 import networkx as nx
 
-from valuecycles.framework._model import Framework
-from valuecycles.model._case import Case
+from valuecycles.framework import Framework
+from valuecycles.model import Case
 
 __all__ = ["RELATIONS", "FlowInfo", "build_parts", "node_id"]
 
@@ -161,13 +161,15 @@ def build_parts(
             cited = tuple(ref for ref in step.indicators if ref in indicator_cycle)
             for ref in cited:
                 edges.append((step_node, f"indicator:{ref}", "cites", cites))
-            for a in prev_cited:
+            for a in prev_cited if cited else ():
                 for b in cited:
                     if a != b:
                         backers = implied.setdefault((a, b), [])
                         if not backers or backers[-1] != sid:
                             backers.append(sid)
-            prev_node, prev_cited = step_node, cited
+            prev_node = step_node
+            if cited:  # a step that cites nothing is passed over, not a break
+                prev_cited = cited
 
     flows: dict[tuple[str, str], FlowInfo] = {}
     declared: dict[tuple[str, str], dict[str, Any]] = {}

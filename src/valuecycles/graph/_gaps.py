@@ -10,7 +10,7 @@ from valuecycles.graph._results import GAP_KINDS, Gap, Gaps
 
 if TYPE_CHECKING:
     from valuecycles.graph._graph import ValueGraph
-    from valuecycles.model._case import Case, DataSource
+    from valuecycles.model import Case, DataSource
 
 __all__ = ["CADENCES", "cadence_months", "next_due"]
 
@@ -123,10 +123,19 @@ def _overdue(
     )
 
 
+def _measurable(kind: str, aggregation: str) -> bool:
+    """Whether an indicator's values are numbers a baseline and target can judge.
+
+    A qualitative indicator aggregated by ``latest`` or ``mean`` has texts;
+    counted, it has numbers.
+    """
+    return kind != "qualitative" or aggregation in ("count", "sum")
+
+
 def find_gaps(vg: ValueGraph, as_of: _dt.date | None = None) -> Gaps:
     """Every gap of the graph's case; see :meth:`ValueGraph.gaps`."""
     if as_of is None:
-        as_of = _dt.date.today()
+        as_of = vg.as_of or _dt.date.today()
     case, fw, graph = vg.case, vg.framework, vg.graph
     pred, succ = graph.pred, graph.succ
     resolve = fw.resolve
@@ -147,10 +156,10 @@ def find_gaps(vg: ValueGraph, as_of: _dt.date | None = None) -> Gaps:
     def has(adjacency: dict[str, dict[str, dict[str, object]]], relations: tuple[str, ...]) -> bool:
         return any(rel in keys for keys in adjacency.values() for rel in relations)
 
-    observed = {obs.indicator for obs in case.observations}
+    observed = {obs.indicator for obs in case.observations if obs.date <= as_of}
     last_by_source, last_unsourced = _last_observations(case, as_of)
     baselines: dict[str, _dt.date] = {}
-    for _, ind in case.indicators():
+    for _, ind in case.indicators(fw):
         if ind.baseline is not None and ind.baseline.date is not None:
             baselines.setdefault(ind.id, ind.baseline.date)
 
@@ -206,6 +215,27 @@ def find_gaps(vg: ValueGraph, as_of: _dt.date | None = None) -> Gaps:
                         f"indicator {ind.id!r} has no observations yet",
                     )
                 )
+            if _measurable(ind.kind, ind.aggregation):
+                if ind.baseline is None:
+                    found.append(
+                        Gap(
+                            "indicator-without-baseline",
+                            ind.id,
+                            cycle_key,
+                            f"indicator {ind.id!r} has no baseline, so its change "
+                            "and progress cannot be measured",
+                        )
+                    )
+                if ind.target is None:
+                    found.append(
+                        Gap(
+                            "indicator-without-target",
+                            ind.id,
+                            cycle_key,
+                            f"indicator {ind.id!r} has no target, so its progress "
+                            "cannot be measured",
+                        )
+                    )
         for d in plan.data:
             if not has(succ[f"data:{d.id}"], ("feeds",)):
                 found.append(
@@ -221,6 +251,8 @@ def find_gaps(vg: ValueGraph, as_of: _dt.date | None = None) -> Gaps:
                 found.append(overdue)
 
     for story in case.stories:
+        if story.date is not None and story.date > as_of:
+            continue  # not told yet on that date
         if not any(step.indicators or step.observations for step in story.steps):
             found.append(
                 Gap(

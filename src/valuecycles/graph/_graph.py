@@ -12,8 +12,8 @@ import networkx as nx
 
 from valuecycles._gc import gc_paused
 from valuecycles.errors import UnknownElementError
-from valuecycles.evidence._stories import story_summaries
-from valuecycles.framework._model import Framework
+from valuecycles.evidence import story_summaries
+from valuecycles.framework import Framework
 from valuecycles.graph._build import FlowInfo, build_parts
 from valuecycles.graph._chains import find_chains
 from valuecycles.graph._gaps import find_gaps
@@ -27,7 +27,8 @@ from valuecycles.graph._results import (
     Upstream,
     UpstreamIndicator,
 )
-from valuecycles.model._case import ROUND_FIELDS, Case
+from valuecycles.model import Case
+from valuecycles.model._case import ROUND_FIELDS
 
 __all__ = ["ValueGraph", "build_graph"]
 
@@ -38,15 +39,24 @@ class ValueGraph:
 
     ``graph`` is a frozen :class:`networkx.MultiDiGraph`: nodes
     ``aspiration:ID``, ``condition:ID``, ``indicator:ID``, ``data:ID``,
-    ``story:ID`` and ``step:STORY-ID/N``, each with the scalar attributes
-    ``kind``, ``label`` and (all but stories) ``cycle``, plus
-    ``extra.KEY`` for the element's ``extra``; edges keyed by relation:
+    ``story:ID`` and ``step:STORY-ID/N`` (N the step's index in its story,
+    from 0), each with the scalar attributes ``kind``, ``label`` and (all
+    but stories) ``cycle`` (the canonical key), plus ``extra.KEY`` for the
+    element's ``extra``. Some kinds carry more: an indicator
+    ``indicator_kind`` (``quantitative`` or ``qualitative``),
+    ``direction``, ``aggregation`` and ``unit`` (when it has one); a
+    condition ``condition_kind`` (``enabler`` or ``risk``) and
+    ``mitigation``; a data source ``method``, ``cadence`` and ``owner``
+    (each when set); a story ``verification`` and ``consent``; a step
+    ``story`` (its story's id), ``index`` (its place in the story, from 0)
+    and ``aspirational``. Edges are keyed by relation:
     ``supports``/``threatens`` (condition to aspiration), ``signals``
     (indicator to aspiration), ``feeds`` (data to indicator), ``tells``
     (story to step), ``follows`` (step to next step), ``cites`` (step to
     indicator) and ``flows`` (indicator to indicator, with ``declared``,
     ``story_count`` and ``story_ids``). Every edge also carries its
     ``relation`` as an attribute, for tools that drop edge keys.
+    ``as_of`` is the date the graph was built as of (``None``: no limit).
 
     >>> import valuecycles as vc
     >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
@@ -63,6 +73,8 @@ class ValueGraph:
     _indicator_cycle: dict[str, str] = attrs.field(repr=False)
     _succ: dict[str, list[str]] = attrs.field(repr=False)
     _pred: dict[str, list[str]] = attrs.field(repr=False)
+    as_of: _dt.date | None = attrs.field(default=None, kw_only=True)
+    _dated: dict[_dt.date, ValueGraph] = attrs.field(factory=dict, init=False, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -71,6 +83,15 @@ class ValueGraph:
         )
 
     # --- internals shared by the queries -----------------------------------
+
+    def _at(self, as_of: _dt.date | None) -> ValueGraph:
+        """This graph as of a date (itself without one): built once per date, then kept."""
+        if as_of is None or as_of == self.as_of:
+            return self
+        found = self._dated.get(as_of)
+        if found is None:
+            found = self._dated[as_of] = build_graph(self.case, self.framework, as_of=as_of)
+        return found
 
     def _flow_adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """Successors (framework's cycle order, then id) and predecessors by flows."""
@@ -96,14 +117,19 @@ class ValueGraph:
         (for each cycle of the framework, its key as the id),
         ``aspiration-without-indicator``, ``condition-without-aspiration``,
         ``indicator-without-aspiration``, ``indicator-without-data``,
-        ``indicator-without-observations``, ``data-without-indicator``,
-        ``data-overdue`` and ``story-without-evidence`` (no step cites an
-        indicator or an observation).
+        ``indicator-without-observations`` (none dated on or before
+        ``as_of``), ``indicator-without-baseline`` and
+        ``indicator-without-target`` (for an indicator whose values are
+        numbers: not a qualitative one aggregated by ``latest`` or ``mean``),
+        ``data-without-indicator``, ``data-overdue`` and
+        ``story-without-evidence`` (no step cites an indicator or an
+        observation; a story dated after ``as_of`` is left out).
 
         **When data is overdue.** A data source whose ``cadence`` is
         ``daily``, ``weekly``, ``monthly``, ``quarterly`` or ``yearly`` (any
         other cadence is not judged) owes an observation one period after
-        its last one dated on or before ``as_of`` (today by default). Its
+        its last one dated on or before ``as_of`` (the date the graph was
+        built as of, else today). Its
         observations are those naming it as ``source``, and those naming no
         source of an indicator it feeds. With none yet, the first is owed one
         period after the earliest baseline date of the indicators it feeds
@@ -151,6 +177,7 @@ class ValueGraph:
         *,
         cutoff: int | None = None,
         limit: int = 1000,
+        as_of: _dt.date | None = None,
     ) -> Chains:
         """Value chains: paths of ``flows`` links from an indicator of one cycle to one of another.
 
@@ -168,7 +195,8 @@ class ValueGraph:
         those are returned ordered by ``weakest`` and total support, both
         descending, then by ids, and ``truncated`` says whether more exist.
         Cycle keys may be aliases; an unknown one raises
-        :class:`valuecycles.UnknownKeyError`.
+        :class:`valuecycles.UnknownKeyError`. ``as_of``: the chains as of
+        that date, the flows told by stories dated after it left out.
 
         >>> import valuecycles as vc
         >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
@@ -176,9 +204,15 @@ class ValueGraph:
         >>> found.chains[0].indicators, found.truncated
         (('response-time', 'checklist-adoption'), False)
         """
-        return find_chains(self, from_cycle, to_cycle, cutoff=cutoff, limit=limit)
+        return find_chains(self._at(as_of), from_cycle, to_cycle, cutoff=cutoff, limit=limit)
 
-    def stories(self, reaching: str | None = None, citing: str | None = None) -> StoryList:
+    def stories(
+        self,
+        reaching: str | None = None,
+        citing: str | None = None,
+        *,
+        as_of: _dt.date | None = None,
+    ) -> StoryList:
         """The case's stories, with the cycles each touches and its reach.
 
         A story's ``cycles`` are the cycles of its steps, in order, each once;
@@ -186,7 +220,8 @@ class ValueGraph:
         ``None``. ``reaching``: only the stories whose reach is that
         value-chain cycle or further (for a cross-cutting cycle, the stories
         with a step in it). ``citing``: only the stories with a step that
-        cites that indicator or observation.
+        cites that indicator or observation. ``as_of``: the stories dated
+        after it are left out.
 
         >>> import valuecycles as vc
         >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
@@ -196,10 +231,10 @@ class ValueGraph:
         ['immediate', 'potential', 'applied', 'realized']
         """
         return story_summaries(
-            self.case, reaching=reaching, citing=citing, framework=self.framework
+            self.case, reaching=reaching, citing=citing, framework=self.framework, as_of=as_of
         )
 
-    def upstream(self, indicator_id: str) -> Upstream:
+    def upstream(self, indicator_id: str, *, as_of: _dt.date | None = None) -> Upstream:
         """What supports an indicator: every indicator from which ``flows`` lead to it.
 
         For each, nearest first (then by cycle and id): how many ``flows``
@@ -207,6 +242,8 @@ class ValueGraph:
         kind of evidence (``effect``, ``contribution``); and every link among
         them, declared or told by stories, with its support. Raises
         :class:`KeyError` for an id that is not an indicator of the case.
+        ``as_of``: the evidence as of that date, the observations and stories
+        dated after it left out.
 
         >>> import valuecycles as vc
         >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
@@ -214,6 +251,8 @@ class ValueGraph:
         >>> [(u.indicator, u.distance, u.effect) for u in up.upstream]
         [('response-time', 1, 2)]
         """
+        if as_of is not None and as_of != self.as_of:
+            return self._at(as_of).upstream(indicator_id)
         if indicator_id not in self._indicator_cycle:
             raise UnknownElementError("indicator", indicator_id, self._indicator_cycle)
         distance = {indicator_id: 0}
@@ -346,13 +385,18 @@ class ValueGraph:
         draw(self, target, format)
 
 
-def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
+def build_graph(
+    case: Case, framework: Framework | None = None, *, as_of: _dt.date | None = None
+) -> ValueGraph:
     """Build the value-creation graph of a case (see :class:`ValueGraph`).
 
     ``framework`` defaults to the registered framework the case names. A
     flow joins indicator A to B where one is declared, or where a step of a
-    story cites A and the story's next step cites B (A and B different; a
-    step that cites nothing breaks the story's run). The case should be
+    story cites A and the next step of the story that cites any indicator
+    cites B (A and B different; steps that cite nothing are passed over).
+    ``as_of`` builds the graph as of a date: the observations and stories
+    dated after it are left out (no limit by default), and ``vg.case`` is
+    the case as it stood then, so the graph knows nothing later. The case should be
     valid: a reference that does not resolve is left out of the graph.
 
     >>> import valuecycles as vc
@@ -361,12 +405,13 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
     <ValueGraph of 'Evaluation practitioners network': 12 nodes, 15 edges>
     >>> flow = vg.graph.edges["indicator:response-time", "indicator:checklist-adoption", "flows"]
     >>> flow["declared"], flow["story_count"], flow["rationale"]
-    (True, 0, 'Fast answers point members to the checklist')
+    (True, 1, 'Fast answers point members to the checklist')
     """
     if framework is None:
         from valuecycles.framework._registry import case_framework
 
         framework = case_framework(case.framework, case.framework_version)
+    case = case.until(as_of)
     with gc_paused():  # tens of thousands of nodes and edges, no garbage cycles
         graph, flows, indicator_cycle = build_parts(case, framework)
     position = {key: i for i, key in enumerate(framework.cycle_keys)}
@@ -385,4 +430,4 @@ def build_graph(case: Case, framework: Framework | None = None) -> ValueGraph:
     for sources in pred.values():
         sources.sort(key=order)
     nx.freeze(graph)
-    return ValueGraph(graph, case, framework, flows, indicator_cycle, succ, pred)
+    return ValueGraph(graph, case, framework, flows, indicator_cycle, succ, pred, as_of=as_of)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+import importlib
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import attrs
 
-from valuecycles.evidence._stories import StoryList, StoryReach
-from valuecycles.model._case import to_tuple
+from valuecycles.evidence import StoryList, StoryReach
 
 __all__ = [
     "GAP_KINDS",
@@ -34,10 +34,37 @@ GAP_KINDS: Final = (
     "indicator-without-aspiration",
     "indicator-without-data",
     "indicator-without-observations",
+    "indicator-without-baseline",
+    "indicator-without-target",
     "data-without-indicator",
     "data-overdue",
     "story-without-evidence",
 )
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Turn any iterable into a tuple (lists in, tuples stored)."""
+    return tuple(value)
+
+
+#: The ``schema_version`` of every ``--json`` payload.
+_JSON_VERSION: Final = 1
+
+
+def _frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> Any:
+    """A pandas DataFrame of these rows; an ImportError naming the extra without pandas."""
+    try:
+        pandas = importlib.import_module("pandas")
+    except ImportError:
+        raise ImportError(
+            "to_frame() needs pandas, which is not installed: pip install 'valuecycles[frames]'"
+        ) from None
+    data = {}
+    for n, name in enumerate(columns):
+        values = [row[n] for row in rows]
+        texts = any(isinstance(v, str) for v in values) and None in values
+        data[name] = pandas.Series(values, dtype=object if texts else None)
+    return pandas.DataFrame(data, columns=list(columns))
 
 
 @attrs.frozen
@@ -57,8 +84,17 @@ class Gap:
     due: _dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"kind", "id", "cycle", "message"}`` as ``query gaps --json`` prints each."""
-        return {"kind": self.kind, "id": self.id, "cycle": self.cycle, "message": self.message}
+        """``{"kind", "id", "cycle", "message", "due"}`` as ``query gaps --json`` prints each.
+
+        ``due`` is an ISO date, or null for a gap that is not about overdue data.
+        """
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "cycle": self.cycle,
+            "message": self.message,
+            "due": None if self.due is None else self.due.isoformat(),
+        }
 
 
 @attrs.frozen
@@ -83,8 +119,32 @@ class Gaps:
         return tuple(g for g in self.gaps if g.kind == kind)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"gaps": [...]}``, the shape of ``query gaps --json``."""
-        return {"gaps": [g.to_dict() for g in self.gaps]}
+        """``{"schema_version": 1, "as_of", "gaps": [...]}``, as ``query gaps --json`` prints."""
+        return {
+            "schema_version": _JSON_VERSION,
+            "as_of": self.as_of.isoformat(),
+            "gaps": [g.to_dict() for g in self.gaps],
+        }
+
+    def to_frame(self) -> Any:
+        """The gaps as a pandas DataFrame, one row a gap.
+
+        Columns: ``kind``, ``id``, ``cycle`` (``None`` for a story),
+        ``message`` and ``due`` (a :class:`datetime.date`, ``None`` but for
+        overdue data). Needs pandas (``pip install 'valuecycles[frames]'``).
+
+        >>> import datetime, valuecycles as vc
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
+        >>> frame = vg.gaps(as_of=datetime.date(2026, 9, 1)).to_frame()
+        >>> list(frame.columns)
+        ['kind', 'id', 'cycle', 'message', 'due']
+        >>> frame[frame.kind == "data-overdue"].id.tolist()
+        ['forum-log', 'audit-survey']
+        """
+        return _frame(
+            [(g.kind, g.id, g.cycle, g.message, g.due) for g in self.gaps],
+            ("kind", "id", "cycle", "message", "due"),
+        )
 
 
 @attrs.frozen
@@ -124,8 +184,24 @@ class Coverage:
         return tuple(c for c in self.cells if c.count == 0)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"coverage": [...]}``, the shape of ``query coverage --json``."""
-        return {"coverage": [c.to_dict() for c in self.cells]}
+        """``{"schema_version": 1, "coverage": [...]}``, as ``query coverage --json``."""
+        return {"schema_version": _JSON_VERSION, "coverage": [c.to_dict() for c in self.cells]}
+
+    def to_frame(self) -> Any:
+        """The cells as a pandas DataFrame: columns ``cycle``, ``round``, ``count``.
+
+        One row a cell, in the framework's order; ``frame.pivot(index="cycle",
+        columns="round", values="count")`` gives the grid. Needs pandas
+        (``pip install 'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> frame = vc.build_graph(vc.load("examples/small-network.yaml")).coverage().to_frame()
+        >>> frame.head(2).values.tolist()
+        [['immediate', 'aspirations', 1], ['immediate', 'conditions', 1]]
+        """
+        return _frame(
+            [(c.cycle, c.round, c.count) for c in self.cells], ("cycle", "round", "count")
+        )
 
 
 @attrs.frozen
@@ -181,11 +257,12 @@ class Chain:
         return sum(link.support for link in self.links)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"indicators", "links", "weakest"}``."""
+        """``{"indicators", "links", "weakest", "support"}``."""
         return {
             "indicators": list(self.indicators),
             "links": [link.to_dict() for link in self.links],
             "weakest": self.weakest,
+            "support": self.support,
         }
 
 
@@ -205,8 +282,62 @@ class Chains:
         return len(self.chains)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"chains": [...], "truncated": bool}``, the shape of ``query chains --json``."""
-        return {"chains": [c.to_dict() for c in self.chains], "truncated": self.truncated}
+        """``{"schema_version": 1, "from", "to", "chains": [...], "truncated"}``.
+
+        The shape of ``query chains --json``; ``from`` and ``to`` are the
+        canonical keys of the two cycles.
+        """
+        return {
+            "schema_version": _JSON_VERSION,
+            "from": self.from_cycle,
+            "to": self.to_cycle,
+            "chains": [c.to_dict() for c in self.chains],
+            "truncated": self.truncated,
+        }
+
+    def to_frame(self) -> Any:
+        """The chains' links as a pandas DataFrame, one row a link.
+
+        Columns: ``chain`` (the chain's place in the list, from 0),
+        ``link`` (the link's place in its chain, from 0), ``from``, ``to``,
+        ``declared``, ``stories`` (ids joined by ``;``), ``substantiated``,
+        and the chain's ``weakest`` and ``support`` on each of its rows.
+        Needs pandas (``pip install 'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
+        >>> frame = vg.chains("immediate", "applied").to_frame()
+        >>> frame[["chain", "link", "from", "to"]].values.tolist()
+        [[0, 0, 'response-time', 'checklist-adoption']]
+        """
+        return _frame(
+            [
+                (
+                    n,
+                    k,
+                    link.from_,
+                    link.to,
+                    link.declared,
+                    ";".join(link.stories),
+                    link.substantiated,
+                    chain.weakest,
+                    chain.support,
+                )
+                for n, chain in enumerate(self.chains)
+                for k, link in enumerate(chain.links)
+            ],
+            (
+                "chain",
+                "link",
+                "from",
+                "to",
+                "declared",
+                "stories",
+                "substantiated",
+                "weakest",
+                "support",
+            ),
+        )
 
 
 @attrs.frozen
@@ -249,11 +380,34 @@ class Upstream:
     links: tuple[ChainLink, ...] = attrs.field(converter=to_tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"indicator", "cycle", "stories", "observations", "upstream", "links"}``."""
+        """``{"schema_version": 1, "indicator", "cycle", "stories", "observations",
+        "upstream", "links"}``."""
         own = self.target.to_dict()
         del own["distance"]
         return {
+            "schema_version": _JSON_VERSION,
             **own,
             "upstream": [u.to_dict() for u in self.upstream],
             "links": [link.to_dict() for link in self.links],
         }
+
+    def to_frame(self) -> Any:
+        """The indicator and those upstream of it as a pandas DataFrame, one row each.
+
+        Columns: ``indicator``, ``cycle``, ``distance`` (0 for the indicator
+        asked about, first), ``stories`` (ids joined by ``;``), ``effect``
+        and ``contribution`` (observations of each kind). Needs pandas
+        (``pip install 'valuecycles[frames]'``).
+
+        >>> import valuecycles as vc
+        >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
+        >>> vg.upstream("checklist-adoption").to_frame()[["indicator", "distance"]].values.tolist()
+        [['checklist-adoption', 0], ['response-time', 1]]
+        """
+        return _frame(
+            [
+                (u.indicator, u.cycle, u.distance, ";".join(u.stories), u.effect, u.contribution)
+                for u in (self.target, *self.upstream)
+            ],
+            ("indicator", "cycle", "distance", "stories", "effect", "contribution"),
+        )

@@ -28,6 +28,7 @@ from valuecycles._text import (
     optional,
     to_tuple,
 )
+from valuecycles.framework import Framework
 from valuecycles.model._types import (
     AGGREGATIONS,
     CONDITION_KINDS,
@@ -390,43 +391,130 @@ class Case:
         data: dict[str, Any] = orjson.loads(orjson.dumps(_writer().unstructure(self)))
         return data
 
-    def plan(self, cycle: str) -> CyclePlan:
-        """The plan for one cycle, empty if the case has none."""
-        return self.cycles.get(cycle) or CyclePlan()
+    def plan(self, cycle: str, framework: Framework | None = None) -> CyclePlan:
+        """The plan for one cycle, empty if the case has none.
+
+        ``cycle`` is a framework cycle's key or any of its aliases: the plan
+        is found under whichever key the document used (a case keyed
+        ``reframing:`` answers ``plan("transformative")`` when the framework
+        lists ``reframing`` as an alias of ``transformative``). ``framework``
+        defaults to the registered framework the case names; without one, the
+        key is looked up as written.
+
+        >>> import valuecycles as vc
+        >>> asp = vc.Aspiration(id="new-lens", text="We see audits differently")
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+        ...                cycles={"reframing": vc.CyclePlan(aspirations=[asp])})
+        >>> [a.id for a in case.plan("transformative").aspirations]
+        ['new-lens']
+        >>> [key for key, _plan in case.plans()]
+        ['transformative']
+        """
+        found = self.cycles.get(cycle)
+        if found is not None:
+            return found
+        fw = framework if framework is not None else _framework_of(self)
+        if fw is None:
+            return CyclePlan()
+        wanted = fw.resolve(cycle)
+        if wanted is None:
+            return CyclePlan()
+        for key, plan in self.cycles.items():
+            if fw.resolve(key) == wanted:
+                return plan
+        return CyclePlan()
+
+    def plans(self, framework: Framework | None = None) -> list[tuple[str, CyclePlan]]:
+        """Every cycle's plan as ``(canonical key, plan)``, in the framework's cycle order.
+
+        A key that is an alias gives its cycle's canonical key; a key the
+        framework does not know (which validation reports) comes after the
+        framework's cycles, as written and in the document's order.
+        ``framework`` defaults to the registered framework the case names;
+        without one, the keys come as written in the document's order.
+
+        >>> import valuecycles as vc
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+        ...                cycles={"applied": vc.CyclePlan(), "immediate": vc.CyclePlan()})
+        >>> [key for key, _plan in case.plans()]
+        ['immediate', 'applied']
+        """
+        return _canonical_plans(self, framework)
 
     def elements(self) -> Iterator[tuple[str, str, int, Any]]:
         """Every planned element as ``(cycle key, round key, index, element)``.
 
-        Cycles come in the case's order, rounds in the framework's order.
+        Cycles come in the case's order with the document's keys (as error
+        paths need them), rounds in the framework's order.
         """
         for cycle_key, plan in self.cycles.items():
             for round_key in ROUND_FIELDS:
                 for i, element in enumerate(getattr(plan, round_key)):
                     yield cycle_key, round_key, i, element
 
-    def aspirations(self) -> Iterator[tuple[str, Aspiration]]:
-        """Every aspiration with its cycle's key."""
-        for key, plan in self.cycles.items():
+    def aspirations(self, framework: Framework | None = None) -> Iterator[tuple[str, Aspiration]]:
+        """Every aspiration with its cycle's canonical key, cycles in the framework's order.
+
+        ``framework`` defaults to the registered framework the case names
+        (see :meth:`plans` for keys it does not know).
+        """
+        for key, plan in _canonical_plans(self, framework):
             for item in plan.aspirations:
                 yield key, item
 
-    def conditions(self) -> Iterator[tuple[str, Condition]]:
-        """Every condition with its cycle's key."""
-        for key, plan in self.cycles.items():
+    def conditions(self, framework: Framework | None = None) -> Iterator[tuple[str, Condition]]:
+        """Every condition with its cycle's canonical key, cycles in the framework's order."""
+        for key, plan in _canonical_plans(self, framework):
             for item in plan.conditions:
                 yield key, item
 
-    def indicators(self) -> Iterator[tuple[str, Indicator]]:
-        """Every indicator with its cycle's key."""
-        for key, plan in self.cycles.items():
+    def indicators(self, framework: Framework | None = None) -> Iterator[tuple[str, Indicator]]:
+        """Every indicator with its cycle's canonical key, cycles in the framework's order.
+
+        >>> import valuecycles as vc
+        >>> late = vc.CyclePlan(indicators=[vc.Indicator(id="adoption", name="Adoption")])
+        >>> early = vc.CyclePlan(indicators=[vc.Indicator(id="attendance", name="Attendance")])
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+        ...                cycles={"applied": late, "immediate": early})
+        >>> [(cycle, ind.id) for cycle, ind in case.indicators()]
+        [('immediate', 'attendance'), ('applied', 'adoption')]
+        """
+        for key, plan in _canonical_plans(self, framework):
             for item in plan.indicators:
                 yield key, item
 
-    def data_sources(self) -> Iterator[tuple[str, DataSource]]:
-        """Every data source with its cycle's key."""
-        for key, plan in self.cycles.items():
+    def data_sources(self, framework: Framework | None = None) -> Iterator[tuple[str, DataSource]]:
+        """Every data source with its cycle's canonical key, cycles in the framework's order."""
+        for key, plan in _canonical_plans(self, framework):
             for item in plan.data:
                 yield key, item
+
+    def until(self, as_of: _dt.date | None) -> Case:
+        """The case as it stood on a date: observations and stories dated after it left out.
+
+        A story without a date is kept. ``None`` means no limit (the case
+        itself is returned). Every evidence function and query that takes
+        ``as_of`` answers for this case.
+
+        >>> import datetime, valuecycles as vc
+        >>> ind = vc.Indicator(id="attendance", name="Members at the clinic")
+        >>> case = vc.Case(community=vc.Community(name="Evaluators"),
+        ...                cycles={"immediate": vc.CyclePlan(indicators=[ind])})
+        >>> case = case.with_observations(*[
+        ...     vc.Observation(indicator="attendance", date=datetime.date(2026, m, 28), value=v)
+        ...     for m, v in ((1, 18), (2, 21))])
+        >>> [o.value for o in case.until(datetime.date(2026, 1, 31)).observations]
+        [18]
+        """
+        if as_of is None:
+            return self
+        if not isinstance(as_of, _dt.date) or isinstance(as_of, _dt.datetime):
+            raise TypeError(f"as_of must be a date, not {type(as_of).__name__}")
+        observations = [o for o in self.observations if o.date <= as_of]
+        stories = [s for s in self.stories if s.date is None or s.date <= as_of]
+        if len(observations) == len(self.observations) and len(stories) == len(self.stories):
+            return self
+        return attrs.evolve(self, observations=observations, stories=stories)
 
     def with_observations(self, *observations: Observation) -> Case:
         """A new case with these observations added after the existing ones.
@@ -481,3 +569,27 @@ def _writer() -> Converter:
     if not _WRITERS:
         _WRITERS.append(Converter())
     return _WRITERS[0]
+
+
+def _framework_of(case: Case) -> Framework | None:
+    """The registered framework the case names, or ``None`` when there is none."""
+    from valuecycles.framework import case_framework
+
+    try:
+        return case_framework(case.framework, case.framework_version)
+    except Exception:  # an unknown framework or a broken plugin: validation says so
+        return None
+
+
+def _canonical_plans(case: Case, framework: Framework | None) -> list[tuple[str, CyclePlan]]:
+    fw = framework if framework is not None else _framework_of(case)
+    if fw is None:
+        return list(case.cycles.items())
+    position = {key: n for n, key in enumerate(fw.cycle_keys)}
+    last = len(position)
+    ranked = []
+    for n, (key, plan) in enumerate(case.cycles.items()):
+        canonical = fw.resolve(key) or key
+        ranked.append((position.get(canonical, last), n, canonical, plan))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [(canonical, plan) for _rank, _n, canonical, plan in ranked]

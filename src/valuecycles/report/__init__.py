@@ -15,7 +15,7 @@ Narrators are shown as their consent allows (see :func:`narrator_line`).
 
 from __future__ import annotations
 
-from valuecycles.report._data import Audience, Progress, ReportData, gather, narrator_line
+from valuecycles.report._data import Audience, OnProgress, ReportData, gather, narrator_line
 from valuecycles.report._render import (
     REPORT_FORMATS,
     format_for_report,
@@ -26,7 +26,7 @@ from valuecycles.report._render import (
 __all__ = [
     "REPORT_FORMATS",
     "Audience",
-    "Progress",
+    "OnProgress",
     "ReportData",
     "format_for_report",
     "gather",

@@ -37,7 +37,7 @@ __all__ = [
     "Audience",
     "CycleStanding",
     "CycleView",
-    "Progress",
+    "OnProgress",
     "ReportData",
     "Summary",
     "gather",
@@ -46,7 +46,7 @@ __all__ = [
 
 Audience = Literal["internal", "public"]
 #: ``on_progress(done, total, what)``: called as each part of a report is made.
-Progress = Callable[[int, int, str], None]
+OnProgress = Callable[[int, int, str], None]
 
 #: The sections of every report, in order: (anchor, heading).
 SECTIONS: Final = (
@@ -209,7 +209,7 @@ def gather(
     audience: Audience = "internal",
     standalone_plots: bool = False,
     inline_plots: bool = True,
-    on_progress: Progress | None = None,
+    on_progress: OnProgress | None = None,
 ) -> ReportData:
     """Compute everything a report shows: the evidence, the graph's queries, the pictures."""
     from valuecycles.graph import build_graph

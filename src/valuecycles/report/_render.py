@@ -13,7 +13,7 @@ from typing import Final, Literal
 from valuecycles._text import atomic_write
 from valuecycles.framework import Framework
 from valuecycles.model import Case
-from valuecycles.report._data import Audience, Progress, gather
+from valuecycles.report._data import Audience, OnProgress, gather
 
 __all__ = ["REPORT_FORMATS", "ReportFormat", "format_for_report", "render_report", "write_report"]
 
@@ -78,7 +78,7 @@ def render_report(
     framework: Framework | None = None,
     as_of: _dt.date | None = None,
     audience: Audience = "internal",
-    on_progress: Progress | None = None,
+    on_progress: OnProgress | None = None,
 ) -> str:
     """A report on a case as text: ``"html"`` (one self-contained page) or ``"markdown"``.
 
@@ -123,7 +123,7 @@ def write_report(
     framework: Framework | None = None,
     as_of: _dt.date | None = None,
     audience: Audience = "internal",
-    on_progress: Progress | None = None,
+    on_progress: OnProgress | None = None,
 ) -> list[Path]:
     """Write a report on a case to ``path``; return the files written.
 
@@ -145,7 +145,7 @@ def _write(
     framework: Framework | None,
     as_of: _dt.date | None,
     audience: Audience,
-    on_progress: Progress | None,
+    on_progress: OnProgress | None,
 ) -> list[Path]:
     data = gather(
         case,

@@ -53,7 +53,12 @@ import valuecycles as vc
 # Docstring examples use their module's names, as pytest --doctest-modules runs them.
 from valuecycles.errors import *
 from valuecycles.evidence import *
+from valuecycles.framework import *
 from valuecycles.graph import *
+from valuecycles.io import *
+from valuecycles.model import *
+from valuecycles.report import *
+from valuecycles.walk import *
 """
 
 html_theme = "furo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from valuecycles.framework._model import Framework
+from valuecycles.framework import Framework
 
 __all__ = ["worksheet"]
 

@@ -152,7 +152,7 @@ def framework_from_args(args: argparse.Namespace) -> Framework | None:
     if kept is not None and kept[0] == value:
         return kept[1]  # type: ignore[no-any-return]
     from valuecycles.errors import UnknownFrameworkError
-    from valuecycles.framework._registry import (
+    from valuecycles.framework import (
         FRAMEWORK_SUFFIXES,
         load_framework,
         register_framework,

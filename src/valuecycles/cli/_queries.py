@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["Option", "Query"]
 

@@ -20,8 +20,7 @@ from valuecycles.evidence import (
     progress,
     story_summaries,
 )
-from valuecycles.model import Case
-from valuecycles.model._types import VERIFICATION_STATUSES
+from valuecycles.model import VERIFICATION_STATUSES, Case
 
 __all__ = ["EVIDENCE_QUERIES"]
 

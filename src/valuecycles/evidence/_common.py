@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from valuecycles.framework import Framework
@@ -16,7 +16,6 @@ __all__ = [
     "data_frame",
     "framework_for",
     "framework_or_none",
-    "to_tuple",
 ]
 
 #: The ``schema_version`` of every ``--json`` payload.
@@ -24,11 +23,6 @@ JSON_VERSION: Final = 1
 
 #: The columns of :meth:`Progress.to_frame`, in order.
 PROGRESS_COLUMNS: Final = ("indicator", "cycle", "period", "value", "evidence", "group")
-
-
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Turn any iterable into a tuple (lists in, tuples stored): the results' converter."""
-    return tuple(value)
 
 
 def data_frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> Any:
@@ -52,7 +46,7 @@ def framework_for(case: Case, framework: Framework | None) -> Framework:
     """``framework`` when given, else the registered framework (and version) the case names."""
     if framework is not None:
         return framework
-    from valuecycles.framework._registry import case_framework
+    from valuecycles.framework import case_framework
 
     return case_framework(case.framework, case.framework_version)
 

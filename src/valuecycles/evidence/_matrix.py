@@ -8,7 +8,8 @@ from typing import Any, Final
 
 import attrs
 
-from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_or_none, to_tuple
+from valuecycles._text import to_tuple
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_or_none
 from valuecycles.framework import Framework
 from valuecycles.model import Case
 

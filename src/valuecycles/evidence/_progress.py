@@ -11,13 +11,13 @@ from typing import Any, Final, Literal, get_args
 import attrs
 
 from valuecycles._frozen import maker
+from valuecycles._text import to_tuple
 from valuecycles.evidence._common import (
     JSON_VERSION,
     PROGRESS_COLUMNS,
     cycle_order,
     data_frame,
     framework_or_none,
-    to_tuple,
 )
 from valuecycles.evidence._periods import (
     Granularity,

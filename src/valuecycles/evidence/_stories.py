@@ -8,10 +8,10 @@ from typing import Any
 
 import attrs
 
-from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for, to_tuple
+from valuecycles._text import to_tuple
+from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for
 from valuecycles.framework import Framework
-from valuecycles.model import Case
-from valuecycles.model._types import VERIFICATION_STATUSES
+from valuecycles.model import VERIFICATION_STATUSES, Case
 
 __all__ = ["StoryList", "StoryReach", "story_summaries"]
 

@@ -27,8 +27,7 @@ from valuecycles.graph._results import (
     Upstream,
     UpstreamIndicator,
 )
-from valuecycles.model import Case
-from valuecycles.model._case import ROUND_FIELDS
+from valuecycles.model import ROUND_FIELDS, Case
 
 __all__ = ["ValueGraph", "build_graph"]
 
@@ -408,7 +407,7 @@ def build_graph(
     (True, 1, 'Fast answers point members to the checklist')
     """
     if framework is None:
-        from valuecycles.framework._registry import case_framework
+        from valuecycles.framework import case_framework
 
         framework = case_framework(case.framework, case.framework_version)
     case = case.until(as_of)

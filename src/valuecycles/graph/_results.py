@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import attrs
 
+from valuecycles._text import to_tuple
 from valuecycles.evidence import StoryList, StoryReach
 
 __all__ = [
@@ -40,11 +41,6 @@ GAP_KINDS: Final = (
     "data-overdue",
     "story-without-evidence",
 )
-
-
-def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    """Turn any iterable into a tuple (lists in, tuples stored)."""
-    return tuple(value)
 
 
 #: The ``schema_version`` of every ``--json`` payload.

@@ -14,7 +14,7 @@ from typing import Any, Final
 from valuecycles.errors import unknown_message
 from valuecycles.evidence import STATUSES
 from valuecycles.graph._results import GAP_KINDS
-from valuecycles.model._types import (  # the one place the graph reads the model's enums
+from valuecycles.model import (  # the one place the graph reads the model's enums
     AGGREGATIONS,
     DIRECTIONS,
     INDICATOR_KINDS,

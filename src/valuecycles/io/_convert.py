@@ -13,7 +13,8 @@ from typing import Any, Final, TypeVar
 from valuecycles._text import Converter, describe
 from valuecycles.errors import Problem
 from valuecycles.io._mirror import item_reader
-from valuecycles.model._case import (
+from valuecycles.model import (
+    ENUM_NAMES,
     SCHEMA_VERSION,
     Aspiration,
     Case,
@@ -26,7 +27,6 @@ from valuecycles.model._case import (
     Step,
     Story,
 )
-from valuecycles.model._types import ENUM_NAMES
 
 __all__ = ["CONVERTER", "check_schema_version", "structure", "to_data", "unstructure_case"]
 

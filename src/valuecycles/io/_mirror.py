@@ -55,7 +55,7 @@ from valuecycles._text import (
     new_id,
     new_period,
 )
-from valuecycles.model._case import SCHEMA_VERSION, Case, CyclePlan
+from valuecycles.model import SCHEMA_VERSION, Case, CyclePlan
 
 __all__ = ["from_data", "from_json", "item_reader"]
 

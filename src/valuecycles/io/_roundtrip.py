@@ -199,7 +199,7 @@ def _order_for(path: KeyPath) -> tuple[str, ...]:
 
 def _cycle_order(root: Mapping[str, Any]) -> tuple[str, ...]:
     """The cycles of the document's framework in order (aliases beside their cycle)."""
-    from valuecycles.framework._registry import get_framework
+    from valuecycles.framework import get_framework
 
     name = root.get("framework")
     if not isinstance(name, str):

@@ -23,7 +23,7 @@ from valuecycles._text import KEY, REQUIRED
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.io._convert import structure
 from valuecycles.io._mirror import from_data
-from valuecycles.model._case import Case
+from valuecycles.model import Case
 
 __all__ = ["ordered", "salvage"]
 

@@ -18,9 +18,8 @@ from typing import Any, Final, Literal, get_args, get_origin
 import attrs
 
 from valuecycles._text import REQUIRED, Check, document_key, non_empty_str, null_is_empty
-from valuecycles.framework._file import CYCLE_FILE_KEYS
-from valuecycles.framework._model import Cycle, Framework, Guidance, Round
-from valuecycles.model._case import (
+from valuecycles.framework import CYCLE_FILE_KEYS, Cycle, Framework, Guidance, Round
+from valuecycles.model import (
     SCHEMA_VERSION,
     Aspiration,
     Case,
@@ -155,7 +154,7 @@ def case_schema(framework: Framework | str | None = None) -> dict[str, Any]:
     >>> sorted(schema["$defs"]["Case"]["properties"]["cycles"]["properties"])[:3]
     ['applied', 'enabling', 'immediate']
     """
-    from valuecycles.framework._registry import load_framework
+    from valuecycles.framework import load_framework
 
     fw = load_framework() if framework is None else framework
     if isinstance(fw, str):

@@ -68,7 +68,6 @@ __all__ = [
     "Step",
     "Story",
     "Verification",
-    "to_tuple",  # moved to valuecycles._text; kept here until its users import it there
 ]
 
 #: The document version this library writes and reads without migration.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from valuecycles.framework._model import Framework
+from valuecycles.framework import Framework
 from valuecycles.model._case import Story
 
 __all__ = ["story_cycles", "story_reach"]

@@ -14,7 +14,7 @@ from valuecycles.errors import (
     known_list,
     unknown_message,
 )
-from valuecycles.framework._model import Framework
+from valuecycles.framework import Framework
 from valuecycles.model._case import Case, Measure, Observation, Story
 
 __all__ = ["check_case", "validate"]
@@ -448,7 +448,7 @@ def check_case(
     ids in ``broken_ids``) checks what is left without reporting each
     reference to them again.
     """
-    from valuecycles.framework._registry import case_framework
+    from valuecycles.framework import case_framework
 
     problems: list[Problem] = []
     if framework is None:

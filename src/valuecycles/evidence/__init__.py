@@ -17,7 +17,13 @@ function takes ``as_of``: what is dated after it is left out.
 """
 
 from valuecycles.evidence._matrix import Matrix, MatrixCell, matrix
-from valuecycles.evidence._periods import granularity_of, period_key, period_span
+from valuecycles.evidence._periods import (
+    INTERVALS,
+    cadence_interval,
+    granularity_of,
+    period_key,
+    period_span,
+)
 from valuecycles.evidence._progress import (
     STATUSES,
     ContributionSeries,
@@ -29,6 +35,7 @@ from valuecycles.evidence._progress import (
 from valuecycles.evidence._stories import StoryList, StoryReach, story_summaries
 
 __all__ = [
+    "INTERVALS",
     "STATUSES",
     "ContributionSeries",
     "IndicatorProgress",
@@ -38,6 +45,7 @@ __all__ = [
     "SeriesPoint",
     "StoryList",
     "StoryReach",
+    "cadence_interval",
     "granularity_of",
     "matrix",
     "period_key",

@@ -14,18 +14,49 @@ import calendar
 import datetime as _dt
 from typing import Final, Literal
 
-__all__ = ["GRANULARITIES", "Granularity", "granularity_of", "period_key", "period_span"]
+__all__ = [
+    "GRANULARITIES",
+    "INTERVALS",
+    "Granularity",
+    "cadence_interval",
+    "granularity_of",
+    "period_key",
+    "period_span",
+]
 
 Granularity = Literal["day", "week", "month", "quarter", "year"]
 
-#: The granularity each understood cadence counts by (other cadences: by month).
-GRANULARITIES: Final[dict[str, Granularity]] = {
-    "daily": "day",
-    "weekly": "week",
-    "monthly": "month",
-    "quarterly": "quarter",
-    "yearly": "year",
+#: The cadence vocabulary, written once: each cadence the library understands, the
+#: granularity it counts by, and the ``(months, days)`` between two observations.
+_CADENCES: Final[dict[str, tuple[Granularity, int, int]]] = {
+    "daily": ("day", 0, 1),
+    "weekly": ("week", 0, 7),
+    "monthly": ("month", 1, 0),
+    "quarterly": ("quarter", 3, 0),
+    "yearly": ("year", 12, 0),
 }
+#: The granularity each understood cadence counts by (other cadences: by month).
+GRANULARITIES: Final[dict[str, Granularity]] = {k: g for k, (g, _m, _d) in _CADENCES.items()}
+#: The ``(months, days)`` between two observations at each understood cadence.
+INTERVALS: Final[dict[str, tuple[int, int]]] = {k: (m, d) for k, (_g, m, d) in _CADENCES.items()}
+
+
+def _cadence(text: str | None) -> str | None:
+    """The understood cadence a text names (case and surrounding spaces aside), or None."""
+    if text is None:
+        return None
+    key = text.strip().lower()
+    return key if key in _CADENCES else None
+
+
+def cadence_interval(cadence: str | None) -> tuple[int, int] | None:
+    """The ``(months, days)`` between two observations at a cadence; ``None`` if not understood.
+
+    >>> cadence_interval(" Monthly "), cadence_interval("after each meeting")
+    ((1, 0), None)
+    """
+    key = _cadence(cadence)
+    return None if key is None else INTERVALS[key]
 
 
 def granularity_of(cadence: str | None) -> Granularity | None:
@@ -36,9 +67,8 @@ def granularity_of(cadence: str | None) -> Granularity | None:
     >>> granularity_of("after each meeting") is None
     True
     """
-    if cadence is None:
-        return None
-    return GRANULARITIES.get(cadence.strip().lower())
+    key = _cadence(cadence)
+    return None if key is None else GRANULARITIES[key]
 
 
 def period_key(date: _dt.date, granularity: Granularity) -> str:

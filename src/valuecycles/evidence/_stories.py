@@ -11,7 +11,7 @@ import attrs
 from valuecycles._text import to_tuple
 from valuecycles.evidence._common import JSON_VERSION, data_frame, framework_for
 from valuecycles.framework import Framework
-from valuecycles.model import VERIFICATION_STATUSES, Case
+from valuecycles.model import VERIFICATION_STATUSES, Case, story_cycles, story_reach
 
 __all__ = ["StoryList", "StoryReach", "story_summaries"]
 
@@ -129,7 +129,6 @@ def story_summaries(
     statuses = _statuses(verification)
     target: str | None = None if reaching is None else fw.cycle(reaching).key
     target_rank = None if target is None else chain_rank.get(target)
-    resolve = fw.resolve
     found: list[StoryReach] = []
     for story in case.stories:
         if statuses is not None and story.verification.status not in statuses:
@@ -138,22 +137,13 @@ def story_summaries(
             citing in step.indicators or citing in step.observations for step in story.steps
         ):
             continue
-        seen: dict[str, None] = {}
-        best = -1
-        for step in story.steps:
-            key = resolve(step.cycle)
-            if key is None:
-                continue
-            seen[key] = None
-            best = max(best, chain_rank.get(key, -1))
+        cycles = story_cycles(story, fw)
+        reach = story_reach(story, fw)
         if target is not None:
             if target_rank is not None:
-                if best < target_rank:
+                if reach is None or chain_rank[reach] < target_rank:
                     continue
-            elif target not in seen:
+            elif target not in cycles:
                 continue
-        reach = fw.chain[best].key if best >= 0 else None
-        found.append(
-            StoryReach(story.id, story.title, tuple(seen), reach, story.verification.status)
-        )
+        found.append(StoryReach(story.id, story.title, cycles, reach, story.verification.status))
     return StoryList(found)

@@ -106,6 +106,16 @@ class Framework:
     source: str | None = attrs.field(default=None, validator=optional_str)
     extends: str | None = attrs.field(default=None, validator=optional_str)
     _index: dict[str, Cycle] = attrs.field(init=False, repr=False, eq=False)
+    _chain: tuple[Cycle, ...] = attrs.field(init=False, repr=False, eq=False)
+    _ranks: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+
+    @_chain.default
+    def _build_chain(self) -> tuple[Cycle, ...]:
+        return tuple(c for c in self.cycles if c.role == "chain")
+
+    @_ranks.default
+    def _build_ranks(self) -> dict[str, int]:
+        return {c.key: i for i, c in enumerate(self._chain)}
 
     @_index.default
     def _build_index(self) -> dict[str, Cycle]:
@@ -130,7 +140,20 @@ class Framework:
     @property
     def chain(self) -> tuple[Cycle, ...]:
         """The cycles of the value chain (role ``"chain"``), in order."""
-        return tuple(c for c in self.cycles if c.role == "chain")
+        return self._chain
+
+    def chain_rank(self, key: str) -> int | None:
+        """A cycle's place in the value chain (0 for its first cycle), or ``None``.
+
+        ``key`` may be an alias; a cross-cutting or unknown cycle has no place.
+
+        >>> import valuecycles as vc
+        >>> fw = vc.load_framework()
+        >>> fw.chain_rank("applied"), fw.chain_rank("reframing"), fw.chain_rank("enabling")
+        (2, 4, None)
+        """
+        cycle = self._index.get(key)
+        return None if cycle is None else self._ranks.get(cycle.key)
 
     def resolve(self, key: str) -> str | None:
         """Return the canonical key of a cycle key or alias, or ``None``.

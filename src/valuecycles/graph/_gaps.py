@@ -6,6 +6,7 @@ import calendar
 import datetime as _dt
 from typing import TYPE_CHECKING, Final
 
+from valuecycles.evidence import INTERVALS, cadence_interval
 from valuecycles.graph._results import GAP_KINDS, Gap, Gaps
 
 if TYPE_CHECKING:
@@ -15,13 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["CADENCES", "cadence_months", "next_due"]
 
 #: The cadences understood, as ``(months, days)`` between two observations.
-CADENCES: Final = {
-    "daily": (0, 1),
-    "weekly": (0, 7),
-    "monthly": (1, 0),
-    "quarterly": (3, 0),
-    "yearly": (12, 0),
-}
+CADENCES: Final = INTERVALS
 
 
 def cadence_months(cadence: str | None) -> tuple[int, int] | None:
@@ -35,9 +30,7 @@ def cadence_months(cadence: str | None) -> tuple[int, int] | None:
     >>> cadence_months("after each meeting") is None
     True
     """
-    if cadence is None:
-        return None
-    return CADENCES.get(cadence.strip().lower())
+    return cadence_interval(cadence)
 
 
 def _add_months(day: _dt.date, months: int) -> _dt.date:

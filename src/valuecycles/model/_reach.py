@@ -27,10 +27,9 @@ def story_reach(story: Story, framework: Framework) -> str | None:
 
     ``None`` when the story has no step in a cycle of the value chain.
     """
-    chain = [c.key for c in framework.chain]
     best = -1
     for step in story.steps:
-        key = framework.resolve(step.cycle)
-        if key is not None and key in chain:
-            best = max(best, chain.index(key))
-    return chain[best] if best >= 0 else None
+        rank = framework.chain_rank(step.cycle)
+        if rank is not None and rank > best:
+            best = rank
+    return framework.chain[best].key if best >= 0 else None

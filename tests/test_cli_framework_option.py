@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from valuecycles import framework
 from valuecycles.cli import build_parser, main
 from valuecycles.framework import _registry
 
@@ -74,7 +75,12 @@ def test_a_broken_framework_file_is_reported_with_its_lines(
 
 def test_validate_json_against_a_framework_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(CASE_FILE), "--framework", str(FRAMEWORK_FILE), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"valid": True, "errors": [], "warnings": []}
+    assert json.loads(capsys.readouterr().out) == {
+        "schema_version": 1,
+        "valid": True,
+        "errors": [],
+        "warnings": [],
+    }
 
 
 def test_guide_print_with_a_framework_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -131,13 +137,13 @@ def test_a_framework_file_is_read_once_per_command(
 ) -> None:
     # export loads the case with the framework, then writes it in its cycle order.
     calls: list[object] = []
-    real = _registry.load_framework
+    real = framework.load_framework
 
     def counting(source: object) -> object:
         calls.append(source)
         return real(source)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(_registry, "load_framework", counting)
+    monkeypatch.setattr(framework, "load_framework", counting)
     out = tmp_path / "case.json"
     args = ["export", str(CASE_FILE), "--to", "json", "-o", str(out)]
     assert main([*args, "--framework", str(FRAMEWORK_FILE)]) == 0

@@ -502,7 +502,12 @@ def test_a_case_loads_against_the_version_it_names() -> None:
     assert vc.load_framework("versioned", version="1").cycle_keys == ("old-cycle",)
     old = case_text("versioned", 'framework_version: "1"\ncycles: {old-cycle: {}}\n')
     case = vc.loads(old)
-    assert vc.validate(case).to_dict() == {"valid": True, "errors": [], "warnings": []}
+    assert vc.validate(case).to_dict() == {
+        "schema_version": 1,
+        "valid": True,
+        "errors": [],
+        "warnings": [],
+    }
     # Without a version, the one registered last.
     with pytest.raises(vc.ValidationError) as info:
         vc.loads(case_text("versioned", "cycles: {old-cycle: {}}\n"))
@@ -539,7 +544,7 @@ def test_the_orienting_example_case_is_valid_against_its_framework() -> None:
     fw = vc.load_framework(ORIENTING)
     case = vc.load(EXAMPLES / "orienting-case.yaml", framework=fw)
     report = vc.validate(case, fw)
-    assert report.to_dict() == {"valid": True, "errors": [], "warnings": []}
+    assert report.to_dict() == {"schema_version": 1, "valid": True, "errors": [], "warnings": []}
     assert "orienting" in case.cycles
     assert any(step.cycle == "orienting" for story in case.stories for step in story.steps)
     # Without its framework registered, it names the one it needs.

@@ -156,7 +156,12 @@ def test_cases_load_against_a_plugin_and_roles_decide_reach(plugins: str) -> Non
             """
         )
     )
-    assert vc.validate(case).to_dict() == {"valid": True, "errors": [], "warnings": []}
+    assert vc.validate(case).to_dict() == {
+        "schema_version": 1,
+        "valid": True,
+        "errors": [],
+        "warnings": [],
+    }
     (story,) = vc.build_graph(case).stories().stories
     assert story.cycles == ("taking-part", "using", "hosting")
     assert story.reach == "using"

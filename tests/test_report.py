@@ -18,6 +18,8 @@ from report_cases import SCRIPT, hostile_case, standing_case
 from valuecycles.cli import main
 
 AS_OF = dt.date(2026, 6, 1)
+#: The day after the example's last observation and story: the whole case is known.
+EXAMPLE_AS_OF = dt.date(2026, 11, 1)
 SECTIONS = (
     "community",
     "summary",
@@ -62,7 +64,7 @@ def page() -> str:
 @pytest.fixture(scope="module")
 def example_page() -> str:
     case = vc.load(Path(__file__).parent.parent / "examples" / "evaluators-network.yaml")
-    return vc.render_report(case, as_of=AS_OF)
+    return vc.render_report(case, as_of=EXAMPLE_AS_OF)
 
 
 def test_every_section_is_there(page: str) -> None:

@@ -103,7 +103,7 @@ def test_the_base_case_is_valid() -> None:
     report = vc.validate(base_case())
     assert report.valid, report.errors
     assert report.warnings == ()
-    assert report.to_dict() == {"valid": True, "errors": [], "warnings": []}
+    assert report.to_dict() == {"schema_version": 1, "valid": True, "errors": [], "warnings": []}
 
 
 def test_unknown_framework_lists_registered() -> None:

@@ -198,8 +198,13 @@ class ValidationReport:
             raise ValidationError(self.errors, self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
-        """The shape that ``valuecycles validate --json`` prints."""
+        """The shape that ``valuecycles validate --json`` prints.
+
+        >>> ValidationReport().to_dict()
+        {'schema_version': 1, 'valid': True, 'errors': [], 'warnings': []}
+        """
         return {
+            "schema_version": 1,
             "valid": self.valid,
             "errors": [p.to_dict() for p in self.errors],
             "warnings": [p.to_dict() for p in self.warnings],

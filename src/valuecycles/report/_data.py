@@ -214,6 +214,8 @@ def gather(
     """Compute everything a report shows: the evidence, the graph's queries, the pictures."""
     from valuecycles.graph import build_graph
 
+    if as_of is not None:
+        case = case.until(as_of)  # what was known on that date, everywhere in the report
     fw = framework or case_framework(case.framework, case.framework_version)
     plans: dict[str, CyclePlan] = {}
     for key, plan in case.cycles.items():

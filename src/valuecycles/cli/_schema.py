@@ -15,6 +15,7 @@ examples:
   valuecycles schema > case.schema.json
   valuecycles schema --framework examples/frameworks/orienting-2020.toml -o orienting.schema.json
   valuecycles schema --for framework > framework.schema.json
+  valuecycles schema --for portfolio > portfolio.schema.json
 
 An editor uses the schema to complete and check a case as you type: in VS Code
 with the YAML extension, put this first line in the case file:
@@ -35,9 +36,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--for",
         dest="target",
-        choices=["case", "framework"],
+        choices=["case", "framework", "portfolio"],
         default="case",
-        help="the schema of a case document (default) or of a framework file",
+        help="the schema of a case document (default), a framework file or a portfolio file",
     )
     parser.add_argument(
         "--framework",
@@ -55,14 +56,19 @@ def run(args: argparse.Namespace) -> int:
     from valuecycles._text import atomic_write
     from valuecycles.io._schema import case_schema, framework_schema
 
-    if args.target == "framework":
+    if args.target in ("framework", "portfolio"):
         if args.framework:
             raise CommandError(
-                "--framework does not apply to --for framework: a framework file's schema "
-                "is the same for every framework",
+                f"--framework does not apply to --for {args.target}: a {args.target} file's "
+                "schema is the same for every framework",
                 2,
             )
-        schema = framework_schema()
+        if args.target == "portfolio":
+            from valuecycles.portfolio import portfolio_schema
+
+            schema = portfolio_schema()
+        else:
+            schema = framework_schema()
     else:
         schema = case_schema(framework_from_args(args))
     text = orjson.dumps(schema, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

@@ -385,10 +385,12 @@ def _progress_bar(total: int, what: str = "cases") -> Iterator[Callable[[Any], N
         TextColumn("{task.description}"),
         console=console,
         transient=True,
+        auto_refresh=False,  # no refresh thread: worker processes may then be forked
     ) as bar:
         task = bar.add_task("", total=total)
 
         def update(case: Any) -> None:
             bar.update(task, advance=1, description=str(getattr(case, "id", case))[:40])
+            bar.refresh()
 
         yield update

@@ -9,9 +9,10 @@ and small, and pickles.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -63,8 +64,13 @@ class Reduced:
     mapped: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     #: (portfolio indicator id, role) -> points; role: value, numerator, denominator.
     figures: dict[tuple[str, str], tuple[Point, ...]] = attrs.field(factory=dict)
-    #: Each story as (reach, verification, cycles), in the case framework's keys.
-    stories: tuple[tuple[str | None, str, tuple[str, ...]], ...] = ()
+    #: How many stories it told.
+    stories: int = 0
+    #: Its stories counted by reach (None: no value-chain cycle), by verification
+    #: and by cycle, in the case framework's keys.
+    by_reach: dict[str | None, int] = attrs.field(factory=dict)
+    by_verification: dict[str, int] = attrs.field(factory=dict)
+    by_cycle: dict[str, int] = attrs.field(factory=dict)
     #: Every cycle of the case's framework -> round -> how many elements.
     coverage: dict[str, dict[str, int]] = attrs.field(factory=dict)
     #: Each gap as (kind, id, cycle, message), when gaps were asked for.
@@ -91,7 +97,21 @@ def configure(settings: Settings) -> None:
 
 
 def reduce_case(task: tuple[str, str]) -> Reduced:
-    """Read one case (``(id, path)``) and reduce it; a case that fails carries its errors."""
+    """Read one case (``(id, path)``) and reduce it; a case that fails carries its errors.
+
+    The cycle collector is paused meanwhile: a case is hundreds of thousands
+    of objects and no garbage cycles, and it is freed as a whole when it goes.
+    """
+    if not gc.isenabled():
+        return _reduce_case(task)
+    gc.disable()
+    try:
+        return _reduce_case(task)
+    finally:
+        gc.enable()
+
+
+def _reduce_case(task: tuple[str, str]) -> Reduced:
     assert _SETTINGS is not None, "configure() first"
     case_id, path = task
     try:
@@ -139,44 +159,77 @@ def as_of_case(case: Case, as_of: _dt.date | None) -> Case:
     return attrs.evolve(case, observations=observations, stories=stories)
 
 
+class _Index:
+    """The selectors of a portfolio's indicators, looked up by tag and by indicator id."""
+
+    def __init__(self, indicators: Iterable[PortfolioIndicator]) -> None:
+        self.roles: list[tuple[str, str, tuple[Selector, ...]]] = []
+        self.by_tag: dict[str, list[tuple[int, Selector]]] = {}
+        self.by_id: dict[str, list[tuple[int, Selector]]] = {}
+        for pind in indicators:
+            roles: list[tuple[str, tuple[Selector, ...]]] = (
+                [("numerator", pind.numerator), ("denominator", pind.denominator)]
+                if pind.combine == "ratio"
+                else [("value", pind.sources)]
+            )
+            for role, selectors in roles:
+                n = len(self.roles)
+                self.roles.append((pind.id, role, selectors))
+                for sel in selectors:
+                    if sel.tag is not None:
+                        self.by_tag.setdefault(sel.tag, []).append((n, sel))
+                    elif sel.indicator is not None:
+                        self.by_id.setdefault(sel.indicator, []).append((n, sel))
+
+
+_INDEXES: dict[int, tuple[tuple[PortfolioIndicator, ...], _Index]] = {}
+
+
+def _index(indicators: tuple[PortfolioIndicator, ...]) -> _Index:
+    kept = _INDEXES.get(id(indicators))
+    if kept is None or kept[0] is not indicators:
+        _INDEXES.clear()
+        kept = _INDEXES[id(indicators)] = (indicators, _Index(indicators))
+    return kept[1]
+
+
 def _matches(
-    indicators: Iterable[PortfolioIndicator],
+    indicators: tuple[PortfolioIndicator, ...],
     case_id: str,
     case: Case,
 ) -> tuple[dict[tuple[str, str], list[str]], set[str], list[Problem], set[str]]:
     """Which case indicators each (portfolio indicator, role) takes."""
-    found: dict[tuple[str, str], list[str]] = {}
+    index = _index(indicators)
+    picked: list[dict[str, None]] = [{} for _ in index.roles]
     matched: set[str] = set()
+    known: list[str] = []
+    tags: set[str] = set()
+    by_tag, by_id = index.by_tag, index.by_id
+    for _c, ind in case.indicators():
+        known.append(ind.id)
+        hits: list[tuple[int, Selector]] = []
+        tag = ind.extra.get("portfolio") if ind.extra else None
+        if tag is not None:
+            tags.add(str(tag))
+            hits += by_tag.get(str(tag), ())
+        hits += by_id.get(ind.id, ())
+        for n, sel in hits:
+            if sel.case is None or sel.case == case_id:
+                picked[n][ind.id] = None
+                matched.add(sel.path)
     problems: list[Problem] = []
-    rows = [(ind.id, ind.extra) for _c, ind in case.indicators()]
-    known = [ind_id for ind_id, _e in rows]
-    tags = {str(e["portfolio"]) for _i, e in rows if "portfolio" in e}
-    for pind in indicators:
-        roles: list[tuple[str, tuple[Selector, ...]]] = (
-            [("numerator", pind.numerator), ("denominator", pind.denominator)]
-            if pind.combine == "ratio"
-            else [("value", pind.sources)]
-        )
-        for role, selectors in roles:
-            ids = found.setdefault((pind.id, role), [])
-            for sel in selectors:
-                hit = False
-                for ind_id, extra in rows:
-                    if sel.matches(case_id, ind_id, extra):
-                        hit = True
-                        if ind_id not in ids:
-                            ids.append(ind_id)
-                if hit:
-                    matched.add(sel.path)
-                elif sel.case == case_id and sel.indicator is not None:
-                    problems.append(
-                        Problem(
-                            f"{sel.path}.indicator",
-                            "unknown-reference",
-                            f"case {case_id!r} has no such indicator: "
-                            + unknown_message("indicator", sel.indicator, known),
-                        )
+    for _pid, _role, selectors in index.roles:
+        for sel in selectors:
+            if sel.case == case_id and sel.indicator is not None and sel.path not in matched:
+                problems.append(
+                    Problem(
+                        f"{sel.path}.indicator",
+                        "unknown-reference",
+                        f"case {case_id!r} has no such indicator: "
+                        + unknown_message("indicator", sel.indicator, known),
                     )
+                )
+    found = {(pid, role): list(picked[n]) for n, (pid, role, _s) in enumerate(index.roles)}
     return found, matched, problems, tags
 
 
@@ -211,7 +264,9 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
             figures[pid, role] = _count_points(case_id, pind, rows[ids[0]], warnings)
         else:
             figures[pid, role] = _summed_points(case_id, pind, [rows[i] for i in ids], warnings)
-    stories: tuple[tuple[str | None, str, tuple[str, ...]], ...] = ()
+    by_reach: Counter[str | None] = Counter()
+    by_verification: Counter[str] = Counter()
+    by_cycle: Counter[str] = Counter()
     if dated.stories:
         story_case = Case(
             framework=case.framework,
@@ -219,15 +274,17 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
             community=case.community,
             stories=dated.stories,
         )
-        stories = tuple(
-            (s.reach, s.verification, s.cycles) for s in story_summaries(story_case, framework=fw)
-        )
+        for summary in story_summaries(story_case, framework=fw):
+            by_reach[summary.reach] += 1
+            by_verification[summary.verification] += 1
+            by_cycle.update(summary.cycles)
     coverage: dict[str, dict[str, int]] = {}
     if fw is not None:
         coverage = {c.key: dict.fromkeys(_ROUNDS, 0) for c in fw.cycles}
-    for cycle_key, round_key, _i, _e in case.elements():
-        key = resolve(cycle_key) or cycle_key
-        coverage.setdefault(key, dict.fromkeys(_ROUNDS, 0))[round_key] += 1
+    for cycle_key, plan in case.cycles.items():
+        counts = coverage.setdefault(resolve(cycle_key) or cycle_key, dict.fromkeys(_ROUNDS, 0))
+        for round_key in _ROUNDS:
+            counts[round_key] += len(getattr(plan, round_key))
     gaps = None
     if settings.gaps and fw is not None:
         graph = build_graph(dated, fw)
@@ -241,7 +298,10 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
         warnings=tuple(warnings),
         mapped=mapped,
         figures=figures,
-        stories=stories,
+        stories=len(dated.stories),
+        by_reach=dict(by_reach),
+        by_verification=dict(by_verification),
+        by_cycle=dict(by_cycle),
         coverage=coverage,
         gaps=gaps,
         matched=frozenset(matched),
@@ -250,13 +310,24 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
 
 
 def _progress_rows(case: Case, wanted: set[str], fw: Framework | None) -> dict[str, Any]:
-    """The progress rows of the wanted indicators, computed on those alone."""
+    """The progress rows of the wanted indicators, computed on those alone.
+
+    The small case keeps the wanted indicators in their cycles, their
+    observations, and the data sources whose cadence can set those
+    observations' periods (those they name, those feeding the indicators).
+    """
+    observations = tuple(o for o in case.observations if o.indicator in wanted)
+    named = {o.source for o in observations if o.source is not None}
+    sources = tuple(
+        src
+        for _c, src in case.data_sources()
+        if src.id in named or any(ref in wanted for ref in src.indicators)
+    )
     cycles: dict[str, CyclePlan] = {}
     for key, plan in case.cycles.items():
         picked = tuple(i for i in plan.indicators if i.id in wanted)
-        if picked or plan.data:
-            cycles[key] = CyclePlan(indicators=picked, data=plan.data)
-    observations = tuple(o for o in case.observations if o.indicator in wanted)
+        if picked:
+            cycles[key] = CyclePlan(indicators=picked, data=() if cycles else sources)
     small = Case(
         framework=case.framework,
         framework_version=case.framework_version,
@@ -339,18 +410,3 @@ def _count_points(
 
 def path_text(path: str | os.PathLike[str]) -> str:
     return os.fspath(Path(path))
-
-
-def count_stories(
-    stories: Iterable[tuple[str | None, str, tuple[str, ...]]], key: Mapping[str, str]
-) -> tuple[Counter[str | None], Counter[str], Counter[str]]:
-    """Stories by reach, by verification and by cycle, in portfolio cycle keys."""
-    reach: Counter[str | None] = Counter()
-    verification: Counter[str] = Counter()
-    cycles: Counter[str] = Counter()
-    for r, v, cs in stories:
-        reach[None if r is None else key.get(r, r)] += 1
-        verification[v] += 1
-        for c in cs:
-            cycles[key.get(c, c)] += 1
-    return reach, verification, cycles

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 import attrs
@@ -151,7 +151,19 @@ class CaseResult:
     errors: tuple[Problem, ...] = attrs.field(converter=_tuple)
     stories: int | None = None
     cycles: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
-    figures: tuple[CaseFigure, ...] = attrs.field(default=(), converter=_tuple)
+    #: (indicator, role) -> (period, first day, last day, value, met), kept compact.
+    _points: Mapping[tuple[str, str], tuple[Any, ...]] = attrs.field(
+        factory=dict, alias="points", repr=False
+    )
+
+    @property
+    def figures(self) -> tuple[CaseFigure, ...]:
+        """Its figures, indicator by indicator (in the portfolio's order), in period order."""
+        return tuple(
+            CaseFigure(indicator, role, p[0], p[3], p[4])
+            for (indicator, role), points in self._points.items()
+            for p in points
+        )
 
     @property
     def loaded(self) -> bool:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Final
+
+import attrs
 
 from valuecycles.errors import Problem, ValidationError, closest, unknown_message
 from valuecycles.framework import Framework, load_framework
@@ -17,12 +20,10 @@ from valuecycles.portfolio._reduce import (
     Reduced,
     Settings,
     configure,
-    count_stories,
     reduce_case,
 )
 from valuecycles.portfolio._results import (
     NO_REACH,
-    CaseFigure,
     CaseResult,
     CycleGrid,
     GridCell,
@@ -107,12 +108,58 @@ def rollup(
     )
     configure(settings)
     tasks = [(c.id, os.fspath(c.path)) for c in portfolio.cases]
+    tally = _Tally()
     reduced: list[Reduced] = []
     for item in _reduce_all(tasks, settings, jobs):
-        reduced.append(item)
+        reduced.append(tally.add(item))
         if on_case is not None:
-            on_case(_case_result(item, {}, {}, ()))
-    return _assemble(portfolio, reduced, settings)
+            on_case(_case_result(item, {}, ()))
+    return _assemble(portfolio, reduced, tally, settings)
+
+
+class _Tally:
+    """What the cases add up to as they come: kept here, so each case's record stays small."""
+
+    def __init__(self) -> None:
+        self.matched: set[str] = set()
+        self.tags: set[str] = set()
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.of: dict[str, list[str]] = {}
+        self.reach: Counter[tuple[str, str | None]] = Counter()
+        self.verification: Counter[str] = Counter()
+        self.cycles: Counter[tuple[str, str]] = Counter()
+        self.tellers = 0
+
+    def add(self, r: Reduced) -> Reduced:
+        """Fold a case in; return its record without what is now folded."""
+        if not r.loaded:
+            return r
+        fw = r.framework or ""
+        self.matched |= r.matched
+        self.tags |= r.tags
+        self.errors += r.problems
+        self.warnings += r.warnings
+        for pid, ids in r.mapped.items():
+            if ids:
+                self.of.setdefault(pid, []).append(r.id)
+        for key, n in r.by_reach.items():
+            self.reach[fw, key] += n
+        self.verification.update(r.by_verification)
+        for key, n in r.by_cycle.items():
+            self.cycles[fw, key] += n
+        self.tellers += r.stories > 0
+        return attrs.evolve(
+            r,
+            problems=(),
+            warnings=(),
+            mapped={},
+            by_reach={},
+            by_verification={},
+            by_cycle={},
+            matched=frozenset(),
+            tags=frozenset(),
+        )
 
 
 def _read_frameworks(portfolio: Portfolio) -> list[Framework]:
@@ -145,14 +192,31 @@ def _reduce_all(
         for task in tasks:
             yield reduce_case(task)
         return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    context = multiprocessing.get_context(_start_method())
+    if context.get_start_method() == "forkserver":
+        # The server imports the library once; each worker forks from it ready.
+        context.set_forkserver_preload(["valuecycles.portfolio._reduce"])
     workers = min(jobs, len(tasks))
     chunk = max(1, min(32, len(tasks) // (workers * 8)))
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=configure, initargs=(settings,)
     ) as pool:
         yield from pool.map(reduce_case, tasks, chunksize=chunk)
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe (a POSIX process with one thread), else ``forkserver``/``spawn``.
+
+    A forked worker starts at once with the library loaded; forking a
+    process that runs other threads can deadlock, so then workers start
+    from a clean server process (or, without one, a fresh interpreter, which
+    imports the calling script's main module again: guard it with
+    ``if __name__ == "__main__":``).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _merge_cycles(
@@ -197,15 +261,14 @@ def _frameworks_used(reduced: Iterable[Reduced]) -> list[Framework]:
 def _case_result(
     r: Reduced,
     mapping: dict[tuple[str, str], str],
-    kinds: dict[str, str],
     indicators: Sequence[PortfolioIndicator],
 ) -> CaseResult:
-    figures = []
-    for pind in indicators:
-        roles = ("numerator", "denominator") if pind.combine == "ratio" else ("value",)
-        for role in roles:
-            for p in r.figures.get((pind.id, role), ()):
-                figures.append(CaseFigure(pind.id, role, p[0], p[3], p[4]))
+    order = [
+        (pind.id, role)
+        for pind in indicators
+        for role in (("numerator", "denominator") if pind.combine == "ratio" else ("value",))
+    ]
+    figures = {key: r.figures[key] for key in order if key in r.figures}
     cycles = [mapping.get((r.framework or "", k), k) for k in r.coverage]
     return CaseResult(
         id=r.id,
@@ -213,13 +276,15 @@ def _case_result(
         community=r.community,
         framework=r.framework,
         errors=r.errors,
-        stories=len(r.stories) if r.loaded else None,
+        stories=r.stories if r.loaded else None,
         cycles=cycles,
-        figures=figures,
+        points=figures,
     )
 
 
-def _assemble(portfolio: Portfolio, reduced: list[Reduced], settings: Settings) -> Rollup:
+def _assemble(
+    portfolio: Portfolio, reduced: list[Reduced], tally: _Tally, settings: Settings
+) -> Rollup:
     loaded = [r for r in reduced if r.loaded]
     cycles, mapping = _merge_cycles(_frameworks_used(loaded))
     order = {c.key: n for n, c in enumerate(cycles)}
@@ -230,20 +295,11 @@ def _assemble(portfolio: Portfolio, reduced: list[Reduced], settings: Settings) 
                 if key not in order:
                     order[key] = len(cycles)
                     cycles.append(PortfolioCycle(key, key, "chain", [key]))
-    indicators = [_rolled(pind, loaded) for pind in portfolio.indicators]
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
-    for r in loaded:
-        errors += r.problems
-        warnings += r.warnings
-    warnings += _unmatched(portfolio, loaded)
-    errors = with_positions(_unique(errors), portfolio.where)
+    indicators = [_rolled(pind, loaded, tally.of.get(pind.id, [])) for pind in portfolio.indicators]
+    warnings = [*tally.warnings, *_unmatched(portfolio, tally)]
+    errors = with_positions(_unique(tally.errors), portfolio.where)
     warnings = with_positions(_unique(warnings), portfolio.where)
-    key_of = {}
-    for r in loaded:
-        for k in r.coverage:
-            key_of[r.framework or "", k] = mapping[r.framework or "", k]
-    stories = _stories(loaded, cycles, mapping)
+    stories = _stories(tally, cycles, mapping)
     coverage = _grid("coverage", loaded, cycles, mapping)
     gap_grid = _gap_grid(loaded, cycles, mapping, settings) if settings.gaps else None
     return Rollup(
@@ -252,7 +308,7 @@ def _assemble(portfolio: Portfolio, reduced: list[Reduced], settings: Settings) 
         cycles=cycles,
         indicators=indicators,
         stories=stories,
-        cases=[_case_result(r, mapping, {}, portfolio.indicators) for r in reduced],
+        cases=[_case_result(r, mapping, portfolio.indicators) for r in reduced],
         coverage=coverage,
         gaps=gap_grid,
         errors=errors,
@@ -264,8 +320,7 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _rolled(pind: PortfolioIndicator, loaded: Sequence[Reduced]) -> RolledIndicator:
-    of = [r.id for r in loaded if r.mapped.get(pind.id)]
+def _rolled(pind: PortfolioIndicator, loaded: Sequence[Reduced], of: list[str]) -> RolledIndicator:
     if pind.combine == "ratio":
         rows = combine(
             "ratio",
@@ -295,13 +350,9 @@ def _rolled(pind: PortfolioIndicator, loaded: Sequence[Reduced]) -> RolledIndica
     )
 
 
-def _unmatched(portfolio: Portfolio, loaded: Sequence[Reduced]) -> list[Problem]:
+def _unmatched(portfolio: Portfolio, tally: _Tally) -> list[Problem]:
     """Selectors that matched no indicator of any loaded case."""
-    matched: set[str] = set()
-    tags: set[str] = set()
-    for r in loaded:
-        matched |= r.matched
-        tags |= r.tags
+    matched, tags = tally.matched, tally.tags
     out = []
     for pind in portfolio.indicators:
         for sel in pind.selectors():
@@ -325,21 +376,17 @@ def _unmatched(portfolio: Portfolio, loaded: Sequence[Reduced]) -> list[Problem]
 
 
 def _stories(
-    loaded: Sequence[Reduced],
+    tally: _Tally,
     cycles: Sequence[PortfolioCycle],
     mapping: dict[tuple[str, str], str],
 ) -> StoryCounts:
     reach: Counter[str | None] = Counter()
-    verification: Counter[str] = Counter()
+    for (fw, key), n in tally.reach.items():
+        reach[None if key is None else mapping.get((fw, key), key)] += n
     by_cycle: Counter[str] = Counter()
-    tellers = 0
-    for r in loaded:
-        keys = {k: v for (fw, k), v in mapping.items() if fw == (r.framework or "")}
-        a, b, c = count_stories(r.stories, keys)
-        reach += a
-        verification += b
-        by_cycle += c
-        tellers += bool(r.stories)
+    for (fw, key), n in tally.cycles.items():
+        by_cycle[mapping.get((fw, key), key)] += n
+    verification = tally.verification
     by_reach = {c.key: reach.get(c.key, 0) for c in cycles if c.role == "chain"}
     for key, n in reach.items():  # a reach whose cycle is a chain cycle in its own framework only
         if key is not None and key not in by_reach:
@@ -350,7 +397,7 @@ def _stories(
         statuses.setdefault(s, n)
     return StoryCounts(
         total=sum(verification.values()),
-        communities=tellers,
+        communities=tally.tellers,
         by_reach=by_reach,
         by_verification=statuses,
         by_cycle={c.key: by_cycle.get(c.key, 0) for c in cycles},
@@ -374,7 +421,7 @@ def _grid(
                     r.id,
                     c.key,
                     None if rounds is None else sum(rounds.values()),
-                    None if rounds is None else dict(rounds),
+                    rounds,
                 )
             )
     return CycleGrid(kind, cycles, [r.id for r in loaded], cells)

@@ -103,6 +103,7 @@ def render_portfolio_html(result: Rollup, *, links: Mapping[str, str] | None = N
     """The portfolio report as one HTML page; ``links`` maps a case id to its report's URL.
 
     >>> import valuecycles as vc
+    >>> from valuecycles.report import render_portfolio_html
     >>> result = vc.rollup(vc.load_portfolio("examples/portfolio/portfolio.yaml"))
     >>> page = render_portfolio_html(result)
     >>> page.startswith("<!DOCTYPE html>"), "<script" in page

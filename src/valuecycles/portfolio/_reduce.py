@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -164,6 +165,8 @@ class _Index:
 
     def __init__(self, indicators: Iterable[PortfolioIndicator]) -> None:
         self.roles: list[tuple[str, str, tuple[Selector, ...]]] = []
+        #: The (indicator id, role) key of each role: one tuple shared by every case.
+        self.keys: list[tuple[str, str]] = []
         self.by_tag: dict[str, list[tuple[int, Selector]]] = {}
         self.by_id: dict[str, list[tuple[int, Selector]]] = {}
         for pind in indicators:
@@ -175,6 +178,7 @@ class _Index:
             for role, selectors in roles:
                 n = len(self.roles)
                 self.roles.append((pind.id, role, selectors))
+                self.keys.append((pind.id, role))
                 for sel in selectors:
                     if sel.tag is not None:
                         self.by_tag.setdefault(sel.tag, []).append((n, sel))
@@ -229,7 +233,7 @@ def _matches(
                         + unknown_message("indicator", sel.indicator, known),
                     )
                 )
-    found = {(pid, role): list(picked[n]) for n, (pid, role, _s) in enumerate(index.roles)}
+    found = {key: list(picked[n]) for n, key in enumerate(index.keys)}
     return found, matched, problems, tags
 
 
@@ -245,7 +249,8 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
     by_pind = {p.id: p for p in settings.indicators}
     figures: dict[tuple[str, str], tuple[Point, ...]] = {}
     mapped: dict[str, tuple[str, ...]] = {}
-    for (pid, role), ids in found.items():
+    for key, ids in found.items():
+        pid = key[0]
         mapped[pid] = tuple(dict.fromkeys((*mapped.get(pid, ()), *ids)))
         if not ids:
             continue
@@ -261,9 +266,9 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
                     )
                 )
                 continue
-            figures[pid, role] = _count_points(case_id, pind, rows[ids[0]], warnings)
+            figures[key] = _count_points(case_id, pind, rows[ids[0]], warnings)
         else:
-            figures[pid, role] = _summed_points(case_id, pind, [rows[i] for i in ids], warnings)
+            figures[key] = _summed_points(case_id, pind, [rows[i] for i in ids], warnings)
     by_reach: Counter[str | None] = Counter()
     by_verification: Counter[str] = Counter()
     by_cycle: Counter[str] = Counter()
@@ -370,7 +375,8 @@ def _summed_points(
         for point in _numbers(case_id, pind.id, row, warnings, pind.path):
             entry = per.get(point.period)
             if entry is None:
-                per[point.period] = [point.period, point.start, point.end, point.value, None]
+                key = sys.intern(point.period)  # one string per period, whatever the case
+                per[key] = [key, point.start, point.end, point.value, None]
             else:
                 entry[3] = entry[3] + point.value
     points: list[Point] = [(e[0], e[1], e[2], e[3], None) for e in per.values()]
@@ -393,7 +399,7 @@ def _count_points(
         met = pind.when.met(point.value, baseline=baseline, target=target, direction=row.direction)
         if met is None:
             unjudged += 1
-        out.append((point.period, point.start, point.end, point.value, met))
+        out.append((sys.intern(point.period), point.start, point.end, point.value, met))
     if unjudged:
         warnings.append(
             Problem(

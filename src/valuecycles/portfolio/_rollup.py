@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Final
 
-import attrs
-
 from valuecycles.errors import Problem, ValidationError, closest, unknown_message
 from valuecycles.framework import Framework, load_framework
 from valuecycles.portfolio._file import Portfolio, PortfolioIndicator, with_positions
@@ -117,6 +115,10 @@ def rollup(
     return _assemble(portfolio, reduced, tally, settings)
 
 
+#: One shared empty mapping for the folded parts of the records kept (never changed).
+_EMPTY: dict[Any, Any] = {}
+
+
 class _Tally:
     """What the cases add up to as they come: kept here, so each case's record stays small."""
 
@@ -149,16 +151,19 @@ class _Tally:
         for key, n in r.by_cycle.items():
             self.cycles[fw, key] += n
         self.tellers += r.stories > 0
-        return attrs.evolve(
-            r,
-            problems=(),
-            warnings=(),
-            mapped={},
-            by_reach={},
-            by_verification={},
-            by_cycle={},
-            matched=frozenset(),
-            tags=frozenset(),
+        return Reduced(
+            r.id,
+            r.file,
+            r.community,
+            r.framework,
+            figures=r.figures,
+            stories=r.stories,
+            coverage=r.coverage,
+            gaps=r.gaps,
+            mapped=_EMPTY,
+            by_reach=_EMPTY,
+            by_verification=_EMPTY,
+            by_cycle=_EMPTY,
         )
 
 
@@ -263,12 +268,7 @@ def _case_result(
     mapping: dict[tuple[str, str], str],
     indicators: Sequence[PortfolioIndicator],
 ) -> CaseResult:
-    order = [
-        (pind.id, role)
-        for pind in indicators
-        for role in (("numerator", "denominator") if pind.combine == "ratio" else ("value",))
-    ]
-    figures = {key: r.figures[key] for key in order if key in r.figures}
+    figures = r.figures  # in the portfolio's order of indicators, as reduced
     cycles = [mapping.get((r.framework or "", k), k) for k in r.coverage]
     return CaseResult(
         id=r.id,
@@ -302,13 +302,19 @@ def _assemble(
     stories = _stories(tally, cycles, mapping)
     coverage = _grid("coverage", loaded, cycles, mapping)
     gap_grid = _gap_grid(loaded, cycles, mapping, settings) if settings.gaps else None
+    del loaded
+    # Each case's record goes as its result is made, so the two are never all in memory.
+    cases: list[CaseResult] = []
+    reduced.reverse()
+    while reduced:
+        cases.append(_case_result(reduced.pop(), mapping, portfolio.indicators))
     return Rollup(
         name=portfolio.name,
         as_of=settings.as_of,
         cycles=cycles,
         indicators=indicators,
         stories=stories,
-        cases=[_case_result(r, mapping, portfolio.indicators) for r in reduced],
+        cases=cases,
         coverage=coverage,
         gaps=gap_grid,
         errors=errors,

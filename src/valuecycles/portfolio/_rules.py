@@ -111,47 +111,56 @@ def combine(
     everything = [*series.values(), *(denominator or {}).values()]
     grain = _target_grain(everything, per)
     add = rule in ("sum", "ratio")
-    grouped = {case: regroup(points, grain, add=add) for case, points in series.items()}
     if rule == "ratio":
         assert denominator is not None
-        under = {case: regroup(points, grain, add=True) for case, points in denominator.items()}
-        return _ratio(grouped, under)
+        return _ratio(series, denominator, grain)
+    # One pass over the points, period by period; no per-community tables.
     spans: dict[str, Point] = {}
-    for points in grouped.values():
-        for p in points:
+    found: dict[str, list[Point]] = {}
+    for points in series.values():
+        for p in regroup(points, grain, add=add):
             spans.setdefault(p[0], p)
+            found.setdefault(p[0], []).append(p)
     periods = _ordered(spans)
-    by_case = {case: {p[0]: p for p in points} for case, points in grouped.items()}
     rows: list[Row] = []
     if rule == "latest":
-        last: dict[str, Number] = {}
-        for key in periods:
-            carried = 0
-            for case, known in by_case.items():
-                point = known.get(key)
-                if point is not None:
-                    last[case] = point[3]
-                elif case in last:
-                    carried += 1
-            rows.append((key, total(last.values()) if last else None, len(last), carried))
+        # Each community's figure carried forward: walk its points beside the periods.
+        at: dict[str, int] = {key: n for n, key in enumerate(periods)}
+        added: list[list[Number]] = [[] for _ in periods]
+        fresh = [0] * len(periods)
+        for points in series.values():
+            mine = regroup(points, grain, add=False)
+            for k, p in enumerate(mine):
+                first = at[p[0]]
+                last = at[mine[k + 1][0]] if k + 1 < len(mine) else len(periods)
+                fresh[first] += 1
+                for n in range(first, last):
+                    added[n].append(p[3])
+        for n, key in enumerate(periods):
+            values = added[n]
+            rows.append(
+                (key, total(values) if values else None, len(values), len(values) - fresh[n])
+            )
         return rows
     for key in periods:
-        found = [pts[key] for pts in by_case.values() if key in pts]
+        here = found[key]
         if rule == "count":
-            judged = [p[4] for p in found if p[4] is not None]
+            judged = [p[4] for p in here if p[4] is not None]
             value: Number | None = sum(1 for m in judged if m) if judged else None
             rows.append((key, value, len(judged), 0))
         else:
-            rows.append((key, total(p[3] for p in found), len(found), 0))
+            rows.append((key, total(p[3] for p in here), len(here), 0))
     return rows
 
 
-def _ratio(num: Mapping[str, Sequence[Point]], den: Mapping[str, Sequence[Point]]) -> list[Row]:
+def _ratio(
+    num: Mapping[str, Sequence[Point]], den: Mapping[str, Sequence[Point]], grain: str | None
+) -> list[Row]:
     spans: dict[str, Point] = {}
     pairs: dict[str, list[tuple[Number, Number]]] = {}
     for case, points in num.items():
-        under = {p[0]: p for p in den.get(case, ())}
-        for p in points:
+        under = {p[0]: p for p in regroup(den.get(case, ()), grain, add=True)}
+        for p in regroup(points, grain, add=True):
             q = under.get(p[0])
             if q is None:
                 continue

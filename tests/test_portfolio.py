@@ -431,3 +431,10 @@ def test_jobs_give_the_same_result() -> None:
     assert sorted(seen) == sorted(c.id for c in portfolio.cases)
     with pytest.raises(ValueError, match="jobs"):
         vc.rollup(portfolio, jobs=0)
+
+
+def test_rollup_registers_no_framework() -> None:
+    before = vc.registered_frameworks()
+    result = vc.rollup(vc.load_portfolio(EXAMPLE), jobs=2)
+    assert result.ok
+    assert vc.registered_frameworks() == before

@@ -103,6 +103,16 @@ def test_a_bad_portfolio_file_exits_1_with_lines(
     assert "did you mean 'indicators'?" in err
 
 
+def test_a_bad_portfolio_file_with_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("schema_version: 1\nname: P\ncases: [none/*.yaml]\n")
+    assert main(["portfolio", str(bad), "rollup", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["valid"] is False
+    assert data["errors"][0]["code"] == "no-match"
+    assert data["errors"][0]["line"] == 3
+
+
 def test_unknown_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["portfolio", FILE, "score"])

@@ -63,6 +63,19 @@ def add_parser(sub: Any) -> None:
         formatter_class=HelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="the portfolio file (YAML, JSON or TOML)")
+    framework_help = (
+        "a framework file for cases on a framework that is not installed, or an installed "
+        "framework's name to check it is there (repeatable; the portfolio file can list "
+        "framework files under 'frameworks:')"
+    )
+    parser.add_argument(
+        "--framework",
+        dest="framework_first",
+        action="append",
+        default=[],
+        metavar="NAME_OR_FILE",
+        help=framework_help + "; also after the action",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--as-of",
@@ -84,9 +97,7 @@ def add_parser(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME_OR_FILE",
-        help="a framework file for cases on a framework that is not installed, or an "
-        "installed framework's name to check it is there (repeatable; the portfolio file "
-        "can list framework files under 'frameworks:')",
+        help=framework_help,
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, text in ACTIONS.items():
@@ -134,12 +145,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         portfolio = load_portfolio(args.file)
     except ValidationError as exc:
+        if getattr(args, "json", False):  # the problems as validate --json prints them
+            emit_json({"schema_version": 1, **exc.report.to_dict()})
         raise CommandError(
             f"{args.file} is not a valid portfolio file", problems=exc.errors
         ) from None
-    if args.framework:
+    given = [*args.framework_first, *args.framework]
+    if given:
         extra = []
-        for value in args.framework:
+        for value in given:
             path = Path(value)
             if path.is_file():
                 extra.append(path)
@@ -204,12 +218,18 @@ def _stories_dict(result: Any) -> dict[str, Any]:
 
 
 def _print_problems(result: Any) -> None:
+    unknown = False
     for case in result.cases:
         if case.errors:
             sys.stderr.write(f"{case.file}: this case did not load and is counted nowhere\n")
             print_problems(case.errors, source=case.file)
-    source = None
-    print_problems(result.errors, result.warnings, source=source)
+            unknown = unknown or any(p.code == "unknown-framework" for p in case.errors)
+    print_problems(result.errors, result.warnings)
+    if unknown:
+        sys.stderr.write(
+            "hint: for a framework that is not installed, list its file under 'frameworks:' "
+            "in the portfolio file, or give it with --framework FILE\n"
+        )
 
 
 def _number(value: Any, combine: str = "") -> str:

@@ -28,6 +28,7 @@ from valuecycles.portfolio._file import (
     portfolio_from_data,
     portfolio_schema,
 )
+from valuecycles.portfolio._reduce import load_case
 from valuecycles.portfolio._results import (
     CaseFigure,
     CaseResult,
@@ -61,6 +62,7 @@ __all__ = [
     "Selector",
     "StoryCounts",
     "Threshold",
+    "load_case",
     "load_portfolio",
     "portfolio_from_data",
     "portfolio_schema",

@@ -13,21 +13,30 @@ import gc
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
+from valuecycles._text import format_for, parse_text, read_text
 from valuecycles.errors import Problem, UnknownFrameworkError, ValidationError, unknown_message
 from valuecycles.evidence import progress, story_summaries
-from valuecycles.framework import Framework, load_framework, register_framework
+from valuecycles.framework import Framework, load_framework
 from valuecycles.graph import build_graph
 from valuecycles.io import load
 from valuecycles.model import Case, CyclePlan
 from valuecycles.portfolio._file import PortfolioIndicator, Selector
 
-__all__ = ["Point", "Reduced", "Settings", "configure", "reduce_case", "reduce_loaded"]
+__all__ = [
+    "Point",
+    "Reduced",
+    "Settings",
+    "configure",
+    "framework_of",
+    "load_case",
+    "reduce_case",
+    "reduce_loaded",
+]
 
 Number = int | float
 #: One period of one community's figure: (period, first day, last day, value, met).
@@ -87,14 +96,51 @@ class Reduced:
 
 
 _SETTINGS: Settings | None = None
+_FRAMEWORKS: dict[str, Framework] = {}
 
 
 def configure(settings: Settings) -> None:
     """Set what :func:`reduce_case` works with (in this process; a worker's initializer)."""
     global _SETTINGS
-    for framework in settings.frameworks:
-        register_framework(framework, replace=True)
     _SETTINGS = settings
+    _FRAMEWORKS.clear()
+    _FRAMEWORKS.update((fw.name, fw) for fw in settings.frameworks)
+
+
+def load_case(
+    path: str | os.PathLike[str], frameworks: Mapping[str, Framework] | None = None
+) -> Case:
+    """Load a case; one naming a framework that is not installed is read against ``frameworks``.
+
+    ``frameworks`` maps a framework's name to the framework (read from a
+    framework file, never registered; by default, those of the roll-up
+    running in this process). Raises
+    :class:`valuecycles.ValidationError` like :func:`valuecycles.load`.
+
+    >>> import valuecycles as vc
+    >>> from valuecycles.portfolio import load_case
+    >>> fw = vc.load_framework("examples/frameworks/orienting-2020.toml")
+    >>> case = load_case("examples/orienting-case.yaml", {fw.name: fw})
+    >>> "orienting" in case.cycles
+    True
+    """
+    if frameworks is None:
+        frameworks = _FRAMEWORKS
+    try:
+        return load(path)
+    except ValidationError as exc:
+        if not frameworks or not any(p.code == "unknown-framework" for p in exc.errors):
+            raise
+        failed = exc
+    try:
+        data, _where = parse_text(read_text(path), format_for(path))
+    except ValidationError:
+        raise failed from None
+    name = data.get("framework") if isinstance(data, dict) else None
+    framework = frameworks.get(name) if isinstance(name, str) else None
+    if framework is None:
+        raise failed
+    return load(path, framework=framework)
 
 
 def reduce_case(task: tuple[str, str]) -> Reduced:
@@ -116,26 +162,20 @@ def _reduce_case(task: tuple[str, str]) -> Reduced:
     assert _SETTINGS is not None, "configure() first"
     case_id, path = task
     try:
-        case = load(path)
+        case = load_case(path)
     except ValidationError as exc:
-        errors = exc.errors or (Problem("$", "invalid", str(exc)),)
-        if any(p.code == "unknown-framework" for p in errors):
-            errors = (
-                *errors,
-                Problem(
-                    "$.framework",
-                    "hint",
-                    "list the framework's file under 'frameworks:' in the portfolio file "
-                    "(or give it with --framework FILE)",
-                ),
-            )
+        errors = exc.errors or (Problem("$", "unreadable", str(exc)),)
         return Reduced(case_id, path, errors=tuple(errors))
     except (OSError, UnknownFrameworkError, RuntimeError) as exc:
         return Reduced(case_id, path, errors=(Problem("$", "unreadable", str(exc)),))
     return reduce_loaded(case_id, path, case, _SETTINGS)
 
 
-def _framework(case: Case) -> Framework | None:
+def framework_of(case: Case) -> Framework | None:
+    """The framework a case is read against: one given by name, else the installed one."""
+    given = _FRAMEWORKS.get(case.framework)
+    if given is not None:
+        return given
     try:
         return load_framework(case.framework, version=case.framework_version)
     except (UnknownFrameworkError, LookupError):
@@ -239,7 +279,7 @@ def _matches(
 
 def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Reduced:
     """Reduce a case that loaded (see the module's docstring)."""
-    fw = _framework(case)
+    fw = framework_of(case)
     resolve = fw.resolve if fw is not None else (lambda key: key)
     dated = as_of_case(case, settings.as_of)
     found, matched, problems, tags = _matches(settings.indicators, case_id, case)
@@ -412,7 +452,3 @@ def _count_points(
             )
         )
     return tuple(out)
-
-
-def path_text(path: str | os.PathLike[str]) -> str:
-    return os.fspath(Path(path))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Final
 
-from valuecycles.errors import Problem, ValidationError, closest, unknown_message
+from valuecycles.errors import Problem, ValidationError, closest
 from valuecycles.framework import Framework, load_framework
 from valuecycles.portfolio._file import Portfolio, PortfolioIndicator, with_positions
 from valuecycles.portfolio._reduce import (
@@ -251,11 +251,15 @@ def _merge_cycles(
     return cycles, mapping
 
 
-def _frameworks_used(reduced: Iterable[Reduced]) -> list[Framework]:
+def _frameworks_used(reduced: Iterable[Reduced], given: Sequence[Framework]) -> list[Framework]:
     names = sorted({r.framework for r in reduced if r.loaded and r.framework is not None})
     names.sort(key=lambda n: (n != _GUIDE, n))
+    by_name = {fw.name: fw for fw in given}
     out = []
     for name in names:
+        if name in by_name:
+            out.append(by_name[name])
+            continue
         try:
             out.append(load_framework(name))
         except LookupError:
@@ -286,7 +290,7 @@ def _assemble(
     portfolio: Portfolio, reduced: list[Reduced], tally: _Tally, settings: Settings
 ) -> Rollup:
     loaded = [r for r in reduced if r.loaded]
-    cycles, mapping = _merge_cycles(_frameworks_used(loaded))
+    cycles, mapping = _merge_cycles(_frameworks_used(loaded, settings.frameworks))
     order = {c.key: n for n, c in enumerate(cycles)}
     for r in loaded:  # cycles of a case whose framework could not be found
         for key in r.coverage:
@@ -461,8 +465,3 @@ def _gap_grid(
     return CycleGrid(
         "gaps", cycles, [r.id for r in loaded], cells, items, as_of=settings.gaps_as_of
     )
-
-
-def unknown_case(portfolio: Portfolio, case_id: str) -> str:
-    """A message for a case id the portfolio does not list."""
-    return unknown_message("case", case_id, [c.id for c in portfolio.cases])

@@ -374,23 +374,26 @@ def write_portfolio_report(
     >>> [p.name for p in written][:3]
     ['p.html', 'city-pharmacists.html', 'coastal-nurses.html']
     """
-    from valuecycles.io import load
+    from valuecycles.framework import load_framework
+    from valuecycles.portfolio import load_case
     from valuecycles.report._render import write_report
 
     target = Path(path)
     written: list[Path] = []
     links: dict[str, str] = {}
     if portfolio is not None:
+        frameworks = {fw.name: fw for fw in map(load_framework, portfolio.frameworks)}
         folder = target.parent / f"{target.stem}-cases"
         folder.mkdir(exist_ok=True)
         for case in result.cases:
             if case.loaded:
                 try:
-                    loaded = load(case.file)
+                    loaded = load_case(case.file, frameworks)
                 except ValidationError:
                     continue  # changed since the roll-up: no link
                 out = folder / f"{case.id}.html"
-                written += write_report(loaded, out, as_of=result.as_of)
+                framework = frameworks.get(loaded.framework)
+                written += write_report(loaded, out, framework=framework, as_of=result.as_of)
                 links[case.id] = f"{urllib.parse.quote(folder.name)}/{urllib.parse.quote(out.name)}"
             if on_case is not None:
                 on_case(case)

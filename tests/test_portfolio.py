@@ -187,6 +187,21 @@ RULES: list[
         2,
     ),
     (
+        "a level is not added up when periods are put together",
+        {"combine": "sum", "from": [{"tag": "n"}]},
+        {
+            "monthly": (
+                {"x": tagged("n", aggregation="latest")},
+                [("x", "2026-01", 40), ("x", "2026-02", 44), ("x", "2026-03", 47)],
+            ),
+            "quarterly": ({"x": tagged("n")}, [("x", "2026-Q1", 10)]),
+        },
+        [("2026-Q1", 57, 2)],
+        57,
+        2,
+        2,
+    ),
+    (
         "per: year counts by year",
         {"combine": "latest", "per": "year", "from": [{"tag": "n"}]},
         {

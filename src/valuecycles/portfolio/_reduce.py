@@ -39,10 +39,12 @@ __all__ = [
 ]
 
 Number = int | float
-#: One period of one community's figure: (period, first day, last day, value, met).
-#: ``met`` is set for a ``count`` (whether the value meets its ``when``; None:
-#: it cannot be judged), else None.
-Point = tuple[str, _dt.date, _dt.date, Number, bool | None]
+#: One period of one community's figure: (period, first day, last day, value, met,
+#: additive). ``met`` is set for a ``count`` (whether the value meets its
+#: ``when``; None: it cannot be judged), else None; ``additive`` says the value
+#: is an amount per period (its case indicators aggregate by sum or count), so
+#: periods put together add up, where a level (latest, mean) keeps its last.
+Point = tuple[str, _dt.date, _dt.date, Number, bool | None, bool]
 
 _ROUNDS: Final = ("aspirations", "conditions", "indicators", "data")
 
@@ -410,6 +412,7 @@ def _summed_points(
     case_id: str, pind: PortfolioIndicator, rows: list[Any], warnings: list[Problem]
 ) -> tuple[Point, ...]:
     """A community's figure per period: the sum of its mapped indicators' values."""
+    additive = all(row.aggregation in ("sum", "count") for row in rows)
     per: dict[str, list[Any]] = {}
     for row in rows:
         for point in _numbers(case_id, pind.id, row, warnings, pind.path):
@@ -419,7 +422,7 @@ def _summed_points(
                 per[key] = [key, point.start, point.end, point.value, None]
             else:
                 entry[3] = entry[3] + point.value
-    points: list[Point] = [(e[0], e[1], e[2], e[3], None) for e in per.values()]
+    points: list[Point] = [(e[0], e[1], e[2], e[3], None, additive) for e in per.values()]
     return tuple(sorted(points, key=_in_time))
 
 
@@ -439,7 +442,7 @@ def _count_points(
         met = pind.when.met(point.value, baseline=baseline, target=target, direction=row.direction)
         if met is None:
             unjudged += 1
-        out.append((sys.intern(point.period), point.start, point.end, point.value, met))
+        out.append((sys.intern(point.period), point.start, point.end, point.value, met, False))
     if unjudged:
         warnings.append(
             Problem(

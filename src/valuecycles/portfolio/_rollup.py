@@ -61,7 +61,9 @@ def rollup(
     by default).
 
     How the indicators combine, per period (the periods the cases report
-    in, the coarsest when they differ, or the indicator's ``per``):
+    in, the coarsest when they differ, or the indicator's ``per``; a
+    community's finer periods put together add up when its indicator
+    aggregates by sum or count, else keep their last value):
 
     - ``sum``: the sum of the figures reported for the period;
     - ``latest``: for cumulative figures, never summed over periods: each

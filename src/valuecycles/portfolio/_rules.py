@@ -65,8 +65,10 @@ def _target_grain(series: Iterable[Sequence[Point]], per: str | None) -> str | N
 
 
 def regroup(points: Sequence[Point], grain: str | None, *, add: bool) -> list[Point]:
-    """A community's points in periods of ``grain``: added (``add``) or the last one kept.
+    """A community's points in periods of ``grain``: added, or the last one kept.
 
+    Amounts per period (``add`` and the point ``additive``) are added; a
+    level (members active in the month) keeps the last value in the period.
     A point goes into the period its first day falls in; a point already as
     coarse as the grain, or coarser, stays as it is.
     """
@@ -79,10 +81,10 @@ def regroup(points: Sequence[Point], grain: str | None, *, add: bool) -> list[Po
             key = period_key(point[1], grain)  # type: ignore[arg-type]
         start, end = period_span(key) if key != point[0] else (point[1], point[2])
         old = out.get(key)
-        if old is None or not add:
-            out[key] = (key, start, end, point[3], point[4])
+        if old is None or not (add and point[5]):
+            out[key] = (key, start, end, point[3], point[4], point[5])
         else:
-            out[key] = (key, start, end, old[3] + point[3], None)
+            out[key] = (key, start, end, old[3] + point[3], None, True)
     return sorted(out.values(), key=lambda p: (p[1], p[2], p[0]))
 
 

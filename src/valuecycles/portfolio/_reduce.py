@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import itertools
+import operator
 import os
 import sys
 from collections import Counter
@@ -315,13 +317,7 @@ def reduce_loaded(case_id: str, path: str, case: Case, settings: Settings) -> Re
     by_verification: Counter[str] = Counter()
     by_cycle: Counter[str] = Counter()
     if dated.stories:
-        story_case = Case(
-            framework=case.framework,
-            framework_version=case.framework_version,
-            community=case.community,
-            stories=dated.stories,
-        )
-        for summary in story_summaries(story_case, framework=fw):
+        for summary in story_summaries(dated, framework=fw):
             by_reach[summary.reach] += 1
             by_verification[summary.verification] += 1
             by_cycle.update(summary.cycles)
@@ -363,12 +359,15 @@ def _progress_rows(case: Case, wanted: set[str], fw: Framework | None) -> dict[s
     observations, and the data sources whose cadence can set those
     observations' periods (those they name, those feeding the indicators).
     """
-    observations = tuple(o for o in case.observations if o.indicator in wanted)
-    named = {o.source for o in observations if o.source is not None}
+    keep = wanted.__contains__
+    observations = tuple(
+        itertools.compress(case.observations, map(keep, map(_INDICATOR, case.observations)))
+    )
+    named = {o.source for o in observations}
     sources = tuple(
         src
         for _c, src in case.data_sources()
-        if src.id in named or any(ref in wanted for ref in src.indicators)
+        if src.id in named or not wanted.isdisjoint(src.indicators)
     )
     cycles: dict[str, CyclePlan] = {}
     for key, plan in case.cycles.items():
@@ -383,6 +382,9 @@ def _progress_rows(case: Case, wanted: set[str], fw: Framework | None) -> dict[s
         observations=observations,
     )
     return {row.indicator: row for row in progress(small, fw)}
+
+
+_INDICATOR: Final = operator.attrgetter("indicator")
 
 
 def _numbers(case_id: str, pid: str, row: Any, warnings: list[Problem], path: str) -> list[Any]:

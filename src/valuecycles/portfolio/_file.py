@@ -189,7 +189,8 @@ class Portfolio:
     Read one with :func:`load_portfolio`; roll it up with
     :func:`valuecycles.rollup`. ``cases`` come in the order the file lists
     them (a glob's matches sorted); ``frameworks`` are framework files for
-    cases on a framework that is not installed.
+    cases on a framework that is not installed; ``where`` maps a path in the
+    file (``$.indicators[0]``) to its line and column, for messages.
 
     >>> import valuecycles as vc
     >>> portfolio = vc.load_portfolio("examples/portfolio/portfolio.yaml")

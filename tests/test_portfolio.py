@@ -453,3 +453,38 @@ def test_rollup_registers_no_framework() -> None:
     result = vc.rollup(vc.load_portfolio(EXAMPLE), jobs=2)
     assert result.ok
     assert vc.registered_frameworks() == before
+
+
+SCRIPT = """
+import json, sys, threading
+import valuecycles as vc
+
+if __name__ == "__main__":
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()  # with another thread running, workers are not forked
+    try:
+        result = vc.rollup(vc.load_portfolio(sys.argv[1]), jobs=2)
+        print(json.dumps(result.to_dict()))
+    finally:
+        stop.set()
+        other.join()
+"""
+
+
+def test_jobs_beside_other_threads(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "run.py"
+    script.write_text(SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script), str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == vc.rollup(vc.load_portfolio(EXAMPLE)).to_dict()

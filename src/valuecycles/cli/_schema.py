@@ -19,6 +19,7 @@ examples:
   valuecycles schema --framework examples/frameworks/orienting-2020.toml -o orienting.schema.json
   valuecycles schema --for framework > framework.schema.json
   valuecycles schema --for query-progress > progress.schema.json
+  valuecycles schema --for portfolio > portfolio.schema.json
 
 An editor uses the schema to complete and check a case as you type: in VS Code
 with the YAML extension, put this first line in the case file:
@@ -40,11 +41,11 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--for",
         dest="target",
-        choices=["case", "framework", *(f"query-{name}" for name in _QUERY_SHAPES)],
+        choices=["case", "framework", "portfolio", *(f"query-{name}" for name in _QUERY_SHAPES)],
         default="case",
         metavar="WHAT",
         help="case: the schema of a case document (the default); framework: of a framework "
-        "file; query-NAME: of what a query prints with --json ("
+        "file; portfolio: of a portfolio file; query-NAME: of what a query prints with --json ("
         + ", ".join(f"query-{n}" for n in _QUERY_SHAPES)
         + ")",
     )
@@ -70,14 +71,19 @@ def run(args: argparse.Namespace) -> int:
         if args.framework:
             raise CommandError("--framework does not apply to the schema of a query's output", 2)
         schema = query_schema(args.target.removeprefix("query-"))
-    elif args.target == "framework":
+    elif args.target in ("framework", "portfolio"):
         if args.framework:
             raise CommandError(
-                "--framework does not apply to --for framework: a framework file's schema "
-                "is the same for every framework",
+                f"--framework does not apply to --for {args.target}: a {args.target} file's "
+                "schema is the same for every framework",
                 2,
             )
-        schema = framework_schema()
+        if args.target == "portfolio":
+            from valuecycles.portfolio import portfolio_schema
+
+            schema = portfolio_schema()
+        else:
+            schema = framework_schema()
     else:
         schema = case_schema(framework_from_args(args))
     text = orjson.dumps(schema, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

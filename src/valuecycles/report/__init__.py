@@ -16,6 +16,7 @@ Narrators are shown as their consent allows (see :func:`narrator_line`).
 from __future__ import annotations
 
 from valuecycles.report._data import Audience, OnProgress, ReportData, gather, narrator_line
+from valuecycles.report._portfolio import render_portfolio_html, write_portfolio_report
 from valuecycles.report._render import (
     REPORT_FORMATS,
     format_for_report,
@@ -31,6 +32,8 @@ __all__ = [
     "format_for_report",
     "gather",
     "narrator_line",
+    "render_portfolio_html",
     "render_report",
+    "write_portfolio_report",
     "write_report",
 ]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final, Literal, TypeVar, get_args, get_origin
 
 import attrs
@@ -100,7 +100,9 @@ def _required(cls: type) -> tuple[str, ...]:
     return tuple(document_key(cls, a.name) for a in attrs.fields(cls) if a.metadata.get(REQUIRED))
 
 
-def with_positions(problems: list[Problem], where: Mapping[str, tuple[int, int]]) -> list[Problem]:
+def with_positions(
+    problems: Iterable[Problem], where: Mapping[str, tuple[int, int]]
+) -> list[Problem]:
     """The problems with the line and column of the nearest value above each path in ``where``.
 
     >>> p = Problem("$.flows[0].to", "unknown-reference", "unknown indicator 'x'")
@@ -108,7 +110,7 @@ def with_positions(problems: list[Problem], where: Mapping[str, tuple[int, int]]
     12
     """
     if not where:
-        return problems
+        return list(problems)
     out = []
     for p in problems:
         if p.line is not None:

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, get_args
 
 import attrs
 
-from valuecycles._text import format_for, is_id, parse_text, read_text
+from valuecycles._text import format_for, is_id, parse_text, read_text, with_positions
 from valuecycles.errors import Problem, ValidationError, join_path, unknown_message
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "load_portfolio",
     "portfolio_from_data",
     "portfolio_schema",
-    "with_positions",
 ]
 
 Combine = Literal["sum", "latest", "ratio", "count"]
@@ -214,24 +213,6 @@ class Portfolio:
             if item.id == case_id:
                 return item
         raise KeyError(unknown_message("case", case_id, [c.id for c in self.cases]))
-
-
-def with_positions(problems: Sequence[Problem], where: Where) -> list[Problem]:
-    """The problems with the line and column of their path (or its nearest parent)."""
-    if not where:
-        return list(problems)
-    out = []
-    for p in problems:
-        if p.line is None:
-            path = p.path
-            while path and path not in where:
-                cut = max(path.rfind("."), path.rfind("["))
-                path = path[:cut] if cut > 0 else ""
-            if path:
-                line, column = where[path]
-                p = attrs.evolve(p, line=line, column=column)
-        out.append(p)
-    return out
 
 
 def load_portfolio(path: str | os.PathLike[str]) -> Portfolio:

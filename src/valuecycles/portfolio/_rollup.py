@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Final
 
+from valuecycles._text import with_positions
 from valuecycles.errors import Problem, ValidationError, closest
 from valuecycles.framework import Framework, load_framework
-from valuecycles.portfolio._file import Portfolio, PortfolioIndicator, with_positions
+from valuecycles.model import VERIFICATION_STATUSES
+from valuecycles.portfolio._file import Portfolio, PortfolioIndicator
 from valuecycles.portfolio._reduce import (
     Reduced,
     Settings,
@@ -37,7 +39,7 @@ from valuecycles.portfolio._rules import combine
 __all__ = ["rollup"]
 
 #: The verification statuses, in order (as a story's ``verification.status``).
-VERIFICATIONS: Final = ("unverified", "corroborated", "substantiated")
+VERIFICATIONS: Final[tuple[str, ...]] = VERIFICATION_STATUSES
 _GUIDE: Final = "wenger-trayner"
 
 

@@ -35,7 +35,7 @@ from valuecycles._text import GOOD_PERIODS as _periods
 from valuecycles._text import is_id as _is_id
 from valuecycles._text import new_id as _new_id
 from valuecycles._text import new_period as _new_period
-from valuecycles.model._case import Observation, Step, Story, Verification
+from valuecycles.model._case import Observation, Provenance, Step, Story, Verification
 from valuecycles.model._types import CONSENTS, EVIDENCE_KINDS, VERIFICATION_STATUSES
 
 __all__ = ["ENABLED", "FAST_ITEMS", "MISS"]
@@ -79,6 +79,7 @@ _OBS_FIELDS: Final = (
     "evidence",
     "dimensions",
     "note",
+    "provenance",
     "extra",
 )
 _STEP_FIELDS: Final = ("cycle", "text", "indicators", "observations", "aspirational", "extra")
@@ -269,8 +270,9 @@ def observation(data: object) -> object:
         extra = {}
     if found != len(data):  # an unknown key
         return MISS
+    # A ``provenance`` key is not counted above: such an item takes the converter's path.
     return _make_observation(
-        ident, indicator, date, value, period, source, evidence, dimensions, note, extra
+        ident, indicator, date, value, period, source, evidence, dimensions, note, None, extra
     )
 
 
@@ -457,8 +459,17 @@ def observation_data(obs: Observation) -> dict[str, Any]:
         out["dimensions"] = dict(obs.dimensions)
     if obs.note is not None:
         out["note"] = obs.note
+    if obs.provenance is not None:
+        out["provenance"] = _provenance_data(obs.provenance)
     if obs.extra:
         out["extra"] = dict(obs.extra)
+    return out
+
+
+def _provenance_data(prov: Provenance) -> dict[str, Any]:
+    out: dict[str, Any] = {"metric": prov.metric, "events": prov.events, "at": prov.at}
+    if prov.params:
+        out["params"] = dict(prov.params)
     return out
 
 

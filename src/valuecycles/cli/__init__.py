@@ -12,12 +12,21 @@ import sys
 from collections.abc import Sequence
 
 from valuecycles._version import __version__
-from valuecycles.cli import _export, _guide, _import, _query, _report, _schema, _validate
+from valuecycles.cli import (
+    _derive,
+    _export,
+    _guide,
+    _import,
+    _query,
+    _report,
+    _schema,
+    _validate,
+)
 from valuecycles.cli._common import EXIT_USAGE, CommandError, HelpFormatter, print_problems
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMANDS = (_guide, _validate, _query, _report, _export, _import, _schema)
+_SUBCOMMANDS = (_guide, _validate, _query, _report, _export, _import, _derive, _schema)
 
 DESCRIPTION = """\
 Plan and assess the value a community of practice creates, with the Value

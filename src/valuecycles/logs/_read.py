@@ -215,8 +215,13 @@ def _check(
     source_sql: str,
     checks: Sequence[tuple[str, str]],
     unit: str,
+    keys_sql: str | None = None,
 ) -> None:
-    """Raise EventsError naming the records where a check's condition holds."""
+    """Raise EventsError naming the records where a check's condition holds.
+
+    ``keys_sql`` gives the keys the file has (for JSON), else the columns of
+    ``source_sql`` are named.
+    """
     if not checks:
         return
     flags = ", ".join(f"bool_or({cond}) AS c{i}" for i, (cond, _) in enumerate(checks))
@@ -228,7 +233,10 @@ def _check(
             where = ", ".join(str(r) for r in rows)
             problems.append(f"{unit} {where}: {what}")
     if problems:
-        cols = _columns_found(con, source_sql)
+        if keys_sql is not None:
+            cols = [str(r[0]) for r in con.execute(keys_sql).fetchall()]
+        else:
+            cols = _columns_found(con, source_sql)
         raise EventsError(
             f"{path}: " + "; ".join(problems) + (f"; columns found: {', '.join(cols)}" if cols else "")
         )
@@ -332,6 +340,7 @@ def _read_xapi(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
             (f"{_utc('ts')} IS NULL", "a timestamp that is missing or not ISO 8601"),
         ],
         "statement",
+        keys_sql=f"SELECT DISTINCT unnest(json_keys(s)) AS k FROM {source} ORDER BY k",
     )
     verb = "lower(regexp_extract(verb, '[^/#]+$'))"
     action = _actions_case(verb, _XAPI_ACTIONS, verb)

@@ -221,8 +221,14 @@ def test_pseudonyms_depend_on_the_salt_and_keep_no_raw_identifier() -> None:
     a = rows(read_events(DATA / "slack", salt="one"))
     b = rows(read_events(DATA / "slack", salt="two"))
     assert {r["actor"] for r in a}.isdisjoint({r["actor"] for r in b})
-    assert [r["actor"] for r in a] == [r["actor"] for r in rows(read_events(DATA / "slack", salt="one"))]
-    for fmt_rows in (a, rows(read_events(DATA / "xapi.json", salt="s")), rows(read_events(DATA / "zoom.csv", salt="s"))):
+    assert [r["actor"] for r in a] == [
+        r["actor"] for r in rows(read_events(DATA / "slack", salt="one"))
+    ]
+    for fmt_rows in (
+        a,
+        rows(read_events(DATA / "xapi.json", salt="s")),
+        rows(read_events(DATA / "zoom.csv", salt="s")),
+    ):
         text = json.dumps(fmt_rows, default=str)
         for raw in ("U01", "U05", "ana@example.org", "Ana Rivera", "dee-42", "member1"):
             assert raw not in text
@@ -354,7 +360,10 @@ def _reference(events: list[tuple[int, str, int, int]], per: str) -> dict[tuple[
             if back:
                 out[("returning-members", p)] = (len(back), len(back))
             counts = sorted(
-                (sum(1 for r in rs if r[0] == a and r[1] not in ("joined", "left")) for a in active),
+                (
+                    sum(1 for r in rs if r[0] == a and r[1] not in ("joined", "left"))
+                    for a in active
+                ),
                 reverse=True,
             )
             top = math.ceil(len(counts) / 10)
@@ -449,8 +458,11 @@ def test_a_metric_from_an_entry_point_is_loaded_on_request(
 
     import valuecycles.logs._metrics as metrics
 
-    ep = EntryPoint(name="plugin-actions", value="valuecycles.logs._metrics:_actions",
-                    group="valuecycles.metrics")
+    ep = EntryPoint(
+        name="plugin-actions",
+        value="valuecycles.logs._metrics:_actions",
+        group="valuecycles.metrics",
+    )
     monkeypatch.setattr(metrics, "entry_points", lambda group: [ep] if group == ep.group else [])
     assert "plugin-actions" in metric_names()
     case = case_for({"plugin-actions": {}})
@@ -495,9 +507,14 @@ def test_a_changed_figure_is_listed_and_left_alone_unless_update() -> None:
     case = case_for({"active-members": {}})
     new, _ = derive(case, {"ev": DATA / "slack"}, as_of=AS_OF, k=1, salt="s")
     jan = next(o for o in new.observations if o.period == "2026-01")
-    tampered = [o if o is not jan else vc.Observation(
-        indicator=o.indicator, date=o.date, value=99, period=o.period, source=o.source
-    ) for o in new.observations]
+    tampered = [
+        o
+        if o is not jan
+        else vc.Observation(
+            indicator=o.indicator, date=o.date, value=99, period=o.period, source=o.source
+        )
+        for o in new.observations
+    ]
     import attrs
 
     edited = attrs.evolve(new, observations=tampered)
@@ -517,8 +534,9 @@ def test_derive_problems_are_reported_together() -> None:
     [problem] = info.value.errors
     assert problem.path == "$.cycles.immediate.data[0].derive.metric"
     assert "did you mean 'active-members'?" in problem.message
-    _, report = derive(case_for({"actions": {}}, events="chat"), {"chta": DATA / "slack"},
-                       as_of=AS_OF)
+    _, report = derive(
+        case_for({"actions": {}}, events="chat"), {"chta": DATA / "slack"}, as_of=AS_OF
+    )
     assert report.figures == ()
     assert "did you mean 'chta'?" in report.skipped[0][1] or "chta" in str(report.skipped)
 
@@ -598,12 +616,27 @@ def test_cli_derive_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert "salt file is empty" in capsys.readouterr().err
 
 
-def test_cli_derive_generic_csv_with_a_mapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_derive_generic_csv_with_a_mapping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = case_for({"actions": {}}, events="log")
     path = tmp_path / "case.yaml"
     vc.dump(case, path)
-    args = ["derive", str(path), "--events", f"log={DATA / 'generic.csv'}", "--map",
-            "actor=user", "--map", "action=verb", "--map", "timestamp=when", "--k", "5",
-            "--as-of", "2026-02-01"]
+    args = [
+        "derive",
+        str(path),
+        "--events",
+        f"log={DATA / 'generic.csv'}",
+        "--map",
+        "actor=user",
+        "--map",
+        "action=verb",
+        "--map",
+        "timestamp=when",
+        "--k",
+        "5",
+        "--as-of",
+        "2026-02-01",
+    ]
     assert main(args) == 0
     assert [o.value for o in vc.load(path).observations] == [5]

@@ -81,7 +81,9 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--salt-file", metavar="FILE", help="the salt for pseudonyms")
     parser.add_argument("--memory-limit", metavar="SIZE", help="DuckDB's memory limit, as 1GB")
     parser.add_argument("--update", action="store_true", help="replace figures that changed")
-    parser.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of CASE")
     parser.add_argument("--json", action="store_true", help="print what was done as JSON")
     add_framework_option(parser)

@@ -332,9 +332,7 @@ def _engine(engine: str | BaseBackend, memory_limit: str | None) -> Iterator[_En
         e.close()
 
 
-def _filtered(
-    table: ir.Table, derivation: vc.Derivation, as_of: _dt.date, per: str
-) -> ir.Table:
+def _filtered(table: ir.Table, derivation: vc.Derivation, as_of: _dt.date, per: str) -> ir.Table:
     import ibis
 
     t = table
@@ -531,8 +529,16 @@ def derive(
                     continue
                 if actors < k:
                     figures.append(
-                        Figure(ds.id, indicator, derivation.metric, label, after, None, actors,
-                               "suppressed")
+                        Figure(
+                            ds.id,
+                            indicator,
+                            derivation.metric,
+                            label,
+                            after,
+                            None,
+                            actors,
+                            "suppressed",
+                        )
                     )
                     continue
                 obs = vc.Observation(
@@ -559,8 +565,17 @@ def derive(
                 else:
                     new_obs.append(obs)
                 figures.append(
-                    Figure(ds.id, indicator, derivation.metric, label, after, value, actors,
-                           status, previous)
+                    Figure(
+                        ds.id,
+                        indicator,
+                        derivation.metric,
+                        label,
+                        after,
+                        value,
+                        actors,
+                        status,
+                        previous,
+                    )
                 )
         if progress is not None:
             progress("done", total, total)

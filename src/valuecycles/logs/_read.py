@@ -143,7 +143,9 @@ def sniff(path: str | os.PathLike[str]) -> str:
             names = {Path(n).name for n in z.namelist()}
         if {"users.json", "channels.json"} & names:
             return "slack"
-        raise EventsError(f"{p}: a zip file, but not a Slack export (no users.json or channels.json)")
+        raise EventsError(
+            f"{p}: a zip file, but not a Slack export (no users.json or channels.json)"
+        )
     if suffix == ".parquet":
         return "parquet"
     head = _peek(p)
@@ -238,7 +240,9 @@ def _check(
         else:
             cols = _columns_found(con, source_sql)
         raise EventsError(
-            f"{path}: " + "; ".join(problems) + (f"; columns found: {', '.join(cols)}" if cols else "")
+            f"{path}: "
+            + "; ".join(problems)
+            + (f"; columns found: {', '.join(cols)}" if cols else "")
         )
 
 
@@ -335,8 +339,10 @@ def _read_xapi(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
         "vc_stage",
         [
             ("verb IS NULL", "a statement without verb.id"),
-            (f"({identity}) IS NULL AND coalesce(actor_type, '') <> 'Group'", "an actor without "
-             "mbox, mbox_sha1sum, account or openid"),
+            (
+                f"({identity}) IS NULL AND coalesce(actor_type, '') <> 'Group'",
+                "an actor without mbox, mbox_sha1sum, account or openid",
+            ),
             (f"{_utc('ts')} IS NULL", "a timestamp that is missing or not ISO 8601"),
         ],
         "statement",
@@ -447,7 +453,7 @@ def _read_slack(
         attributes={"subtype": "subtype"},
     )
     return (
-        f"SELECT {select} FROM vc_stage WHERE \"user\" IS NOT NULL AND bot_id IS NULL "
+        f'SELECT {select} FROM vc_stage WHERE "user" IS NOT NULL AND bot_id IS NULL '
         f"AND coalesce(subtype, '') NOT IN ('bot_message', 'bot_add', 'bot_remove') "
         f'AND "user" NOT IN (SELECT id FROM vc_bots WHERE id IS NOT NULL)'
     )
@@ -619,7 +625,7 @@ def _read_zoom(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
         [(f"{join} IS NULL", "a Join Time that is not a date and time")],
         f"participant (after line {skip + 1})",
     )
-    email = f'nullif(trim("{email_col}"), \'\')' if email_col else "NULL"
+    email = f"nullif(trim(\"{email_col}\"), '')" if email_col else "NULL"
     person = f'coalesce({email}, trim("{name_col}"))' if name_col else email
     meeting_id = (
         f"regexp_replace(\"{meeting_col}\", '\\s', '', 'g')"
@@ -627,7 +633,7 @@ def _read_zoom(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
         else _quote(re.sub(r"\s", "", meeting.get("Meeting ID", "")) or path.stem)
     )
     duration = f'TRY_CAST("{duration_col}" AS DOUBLE)' if duration_col else "NULL"
-    bots = f"AND NOT regexp_matches(\"{name_col}\", {_quote(_ZOOM_BOTS)})" if name_col else ""
+    bots = f'AND NOT regexp_matches("{name_col}", {_quote(_ZOOM_BOTS)})' if name_col else ""
     # One person leaving and rejoining is one attendee: one event, at their first join.
     grouped = (
         f"(SELECT {meeting_id} AS meeting, {_pseudo(person)} AS who, min({join}) AS first_join, "
@@ -667,9 +673,7 @@ def _read_generic(
     }[fmt]
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW vc_stage AS SELECT * FROM {reader}")
-        types = dict(
-            (r[0], r[1]) for r in con.execute("DESCRIBE vc_stage").fetchall()
-        )
+        types = dict((r[0], r[1]) for r in con.execute("DESCRIBE vc_stage").fetchall())
     except Exception as exc:
         raise _duck_error(exc, path, f"{fmt.upper()} events") from None
     found = list(types)

@@ -25,7 +25,7 @@ from valuecycles.cli import main
 pytest.importorskip("ibis")
 pytest.importorskip("duckdb")
 
-from valuecycles.logs import (  # noqa: E402
+from valuecycles.logs import (
     BUILT_IN,
     EVENT_COLUMNS,
     derive,
@@ -103,7 +103,8 @@ def test_slack_folder_and_zip_read_the_same_without_bots() -> None:
     actions = [r["action"] for r in a]
     # the bot message and Slackbot's reminder are gone; joins and leaves are kept as actions
     assert len(a) == 20
-    assert actions.count("joined") == 3 and actions.count("left") == 1
+    assert actions.count("joined") == 3
+    assert actions.count("left") == 1
     assert actions.count("replied") == 5  # the thread broadcast is a reply too
     assert {r["channel"] for r in a} == {"general", "help"}
     reply = next(r for r in a if r["action"] == "replied")
@@ -119,7 +120,8 @@ def test_xapi_identities_voiding_groups_and_time_zones() -> None:
     assert events.format == "xapi"
     jan_call = [r for r in got if r["object"].endswith("2026-01-call")]
     # ana by mbox and by mbox_sha1sum is one person
-    assert len(jan_call) == 6 and len({r["actor"] for r in jan_call}) == 5
+    assert len(jan_call) == 6
+    assert len({r["actor"] for r in jan_call}) == 5
     feb_call = [r for r in got if r["object"].endswith("2026-02-call")]
     # eli's attendance was voided, the group is not a person
     assert len(feb_call) == 5
@@ -137,14 +139,16 @@ def test_xapi_identities_voiding_groups_and_time_zones() -> None:
 def test_discourse_moodle_zoom_and_generic() -> None:
     d = rows(read_events(DATA / "discourse", format="discourse", salt="s"))
     assert [r["action"] for r in d] == ["posted", "replied", "replied", "posted", "replied"]
-    assert d[2]["parent"] == "topic/101/1" and d[2]["attributes"]["reply_to_post_number"] == "2"
+    assert d[2]["parent"] == "topic/101/1"
+    assert d[2]["attributes"]["reply_to_post_number"] == "2"
     m = rows(read_events(DATA / "moodle.csv", salt="s"))
     assert [r["action"] for r in m] == ["joined", "posted", "replied", "downloaded", "viewed"]
     assert m[2]["parent"] == m[1]["object"] == "forum_discussions/5"
     assert m[0]["timestamp"] == dt.datetime(2026, 1, 3, 9)
     z = rows(read_events(DATA / "zoom.csv", salt="s"))
     # Ana left and rejoined: one attendee; the note-taking bot is not one
-    assert len(z) == 5 and {r["action"] for r in z} == {"attended"}
+    assert len(z) == 5
+    assert {r["action"] for r in z} == {"attended"}
     assert z[0]["attributes"] == {"minutes": "59.0", "joins": "2"}
     assert z[0]["parent"] == "meeting/81234567890"
     mapping = {"actor": "user", "action": "verb", "timestamp": "when", "object": "thread"}
@@ -202,8 +206,10 @@ def test_malformed_files_name_the_file_record_and_columns(tmp_path: Path) -> Non
     with pytest.raises(vc.ValuecyclesError) as info:
         read_events(path, salt="s")
     message = str(info.value)
-    assert str(path) in message and "statement 3" in message
-    assert "not ISO 8601" in message and "columns found: actor" in message
+    assert str(path) in message
+    assert "statement 3" in message
+    assert "not ISO 8601" in message
+    assert "columns found: actor" in message
     csv_path = tmp_path / "log.csv"
     csv_path.write_text("user,text\nu1,hello\n")
     with pytest.raises(vc.ValuecyclesError, match=r"columns found: user, text"):
@@ -301,7 +307,8 @@ def test_action_and_where_filters() -> None:
     )
     _, report = derive(case, {"ev": DATA / "slack"}, as_of=AS_OF, k=1, salt="s")
     got = figures(report)
-    assert got[("actions", "2026-01")] == 3 and got[("actions", "2026-02")] == 4
+    assert got[("actions", "2026-01")] == 3
+    assert got[("actions", "2026-02")] == 4
     assert got[("active-members", "2026-01")] == 2
     assert ("attendance", "2026-01") not in got
     params = report.figures[0]
@@ -372,7 +379,7 @@ def _reference(events: list[tuple[int, str, int, int]], per: str) -> dict[tuple[
         if att:
             out[("attendance", p)] = (len(att), len({r[0] for r in att}))
             out[("unique-attendees", p)] = (len({r[0] for r in att}), len({r[0] for r in att}))
-    for a, p in first.items():
+    for p in first.values():
         n = sum(1 for q in first.values() if q == p)
         out[("new-members", p)] = (n, n)
     threads = [r for r in rows_ if r[1] == "posted"]
@@ -491,14 +498,17 @@ def test_derive_adds_observations_with_provenance_once() -> None:
     added = new.observations[len(case.observations) :]
     assert len(added) == len(report.added) > 0
     obs = next(o for o in added if o.indicator == "active-members" and o.period == "2026-01")
-    assert obs.date == dt.date(2026, 2, 1) and obs.source == "chat-active"
+    assert obs.date == dt.date(2026, 2, 1)
+    assert obs.source == "chat-active"
     assert obs.provenance is not None
     assert obs.provenance.metric == "active-members"
     assert obs.provenance.at == "2026-04-02T06:00:00Z"
     assert obs.provenance.events.startswith("sha256:")
     assert obs.provenance.params == {"per": "month", "k": 5}
     again, second = derive(new, events, as_of=AS_OF)
-    assert again == new and second.added == () and len(second.unchanged) == len(report.added)
+    assert again == new
+    assert second.added == ()
+    assert len(second.unchanged) == len(report.added)
     # a later as_of adds no incomplete period
     assert all(f.date <= AS_OF for f in report.figures)
 
@@ -524,7 +534,8 @@ def test_a_changed_figure_is_listed_and_left_alone_unless_update() -> None:
     fixed, report2 = derive(edited, {"ev": DATA / "slack"}, as_of=AS_OF, k=1, update=True)
     assert [(f.period, f.previous, f.value) for f in report2.updated] == [("2026-01", 99, 6)]
     values = {o.period: o.value for o in fixed.observations}
-    assert values["2026-01"] == 6 and len(fixed.observations) == len(new.observations)
+    assert values["2026-01"] == 6
+    assert len(fixed.observations) == len(new.observations)
 
 
 def test_derive_problems_are_reported_together() -> None:
@@ -550,7 +561,8 @@ def test_weekly_and_quarterly_periods() -> None:
     weekly = case_for({"actions": {"per": "week"}})
     _, report = derive(weekly, {"ev": DATA / "slack"}, as_of=AS_OF, k=1, salt="s")
     first = report.figures[0]
-    assert first.period is None and first.date == dt.date(2026, 1, 12)  # the Monday after
+    assert first.period is None
+    assert first.date == dt.date(2026, 1, 12)
     assert first.value == 5  # 5 and 6 January: three messages, a post and a join
 
 
@@ -589,7 +601,8 @@ def test_cli_derive_writes_back_keeping_comments(
     assert "suppressed hours-to-reply 2026-02: from 4 people" in out
     after = case.read_text()
     assert after.startswith(before.rstrip("\n").split("\n")[0])
-    assert "# A small community's case" in after and "provenance:" in after
+    assert "# A small community's case" in after
+    assert "provenance:" in after
     assert "from-the-environment" not in after
     assert vc.load(case).observations[0].provenance is not None
     assert main(args) == 0
@@ -597,7 +610,8 @@ def test_cli_derive_writes_back_keeping_comments(
     assert case.read_text() == after
     assert main([*args, "--json", "-o", str(tmp_path / "out.json")]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["schema_version"] == 1 and payload["k"] == 5
+    assert payload["schema_version"] == 1
+    assert payload["k"] == 5
     assert {f["status"] for f in payload["figures"]} == {"unchanged", "suppressed"}
 
 

@@ -68,9 +68,7 @@ def _case(per: str) -> vc.Case:
 
 
 def _figures(report: Any) -> list[tuple[Any, ...]]:
-    return sorted(
-        (f.metric, f.date, f.value, f.actors, f.status) for f in report.figures
-    )
+    return sorted((f.metric, f.date, f.value, f.actors, f.status) for f in report.figures)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import secrets
@@ -68,6 +69,7 @@ def salt_from(salt: str | None = None, salt_file: str | os.PathLike[str] | None 
 def period_bounds(start: _dt.date, per: str) -> tuple[str | None, _dt.date]:
     """A period's label (None for a week) and the first day after it.
 
+    >>> import datetime
     >>> period_bounds(datetime.date(2026, 1, 1), "month")
     ('2026-01', datetime.date(2026, 2, 1))
     >>> period_bounds(datetime.date(2026, 10, 1), "quarter")
@@ -200,11 +202,9 @@ def _duckdb_connection(memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(config=config)
-    try:
-        # Without the ICU extension DuckDB knows only UTC, which is what is wanted.
+    # Without the ICU extension DuckDB knows only UTC, which is what is wanted.
+    with contextlib.suppress(duckdb.Error):
         con.execute("SET TimeZone = 'UTC'")
-    except duckdb.Error:
-        pass
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/valuecycles-duckdb.tmp'")
     return con
 

@@ -88,7 +88,7 @@ def _from_plugins(name: str) -> Metric | None:
             continue
         try:
             found = ep.load()
-        except Exception as exc:  # noqa: BLE001 - a plugin's own failure, reported by name
+        except Exception as exc:
             raise PluginError(f"the metric plugin {ep.value!r} for {name!r} failed: {exc}") from exc
         if isinstance(found, Metric):
             _REGISTRY[name] = found

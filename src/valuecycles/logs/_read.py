@@ -8,6 +8,7 @@ it, so no raw identifier leaves DuckDB.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -17,7 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from valuecycles.errors import EventsError
 
@@ -184,7 +185,7 @@ def _files(p: Path) -> list[Path]:
 def _columns_found(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[str]:
     try:
         return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation_sql}").fetchall()]
-    except Exception:  # noqa: BLE001 - only for an error message
+    except Exception:
         return []
 
 
@@ -585,7 +586,7 @@ def _zoom_header(path: Path) -> tuple[dict[str, str], int]:
     rows = list(csv.reader(io.StringIO("\n".join(lines[:2]))))
     meeting = dict(zip(rows[0], rows[1], strict=False)) if len(rows) == 2 else {}
     for i, line in enumerate(lines[2:], start=2):
-        if line.strip() and not line.strip(",").strip() == "":
+        if line.strip() and line.strip(",").strip() != "":
             return meeting, i
     raise EventsError(f"{path}: a Zoom report with a meeting header but no participants")
 
@@ -614,7 +615,8 @@ def _read_zoom(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
             f"columns found: {', '.join(found)}"
         )
     zoom_time = (
-        "coalesce(TRY_STRPTIME({0}, '%m/%d/%Y %I:%M:%S %p'), TRY_STRPTIME({0}, '%m/%d/%Y %H:%M:%S'), "
+        "coalesce(TRY_STRPTIME({0}, '%m/%d/%Y %I:%M:%S %p'), "
+        "TRY_STRPTIME({0}, '%m/%d/%Y %H:%M:%S'), "
         "TRY_STRPTIME({0}, '%Y-%m-%d %H:%M:%S'), TRY_CAST({0} AS TIMESTAMP))"
     )
     join = zoom_time.format(f'"{join_col}"')
@@ -673,7 +675,7 @@ def _read_generic(
     }[fmt]
     try:
         con.execute(f"CREATE OR REPLACE TEMP VIEW vc_stage AS SELECT * FROM {reader}")
-        types = dict((r[0], r[1]) for r in con.execute("DESCRIBE vc_stage").fetchall())
+        types = {r[0]: r[1] for r in con.execute("DESCRIBE vc_stage").fetchall()}
     except Exception as exc:
         raise _duck_error(exc, path, f"{fmt.upper()} events") from None
     found = list(types)
@@ -703,9 +705,7 @@ def _read_generic(
     ts_type = types[source_of["timestamp"]].upper()
     if any(t in ts_type for t in ("INT", "DOUBLE", "FLOAT", "DECIMAL")):
         ts = f"CAST(to_timestamp(CAST({col('timestamp')} AS DOUBLE)) AS TIMESTAMP)"
-    elif "TIME ZONE" in ts_type:
-        ts = f"CAST({col('timestamp')} AS TIMESTAMP)"
-    elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
+    elif "TIME ZONE" in ts_type or ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
         ts = f"CAST({col('timestamp')} AS TIMESTAMP)"
     else:
         ts = _utc(col("timestamp"))
@@ -739,10 +739,8 @@ def _read_generic(
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
     for kind, scratch_name in (("TABLE", "vc_stage"), ("VIEW", "vc_stage"), ("TABLE", "vc_bots")):
-        try:
+        with contextlib.suppress(Exception):
             con.execute(f"DROP {kind} IF EXISTS {scratch_name}")
-        except Exception:  # noqa: BLE001, S110 - the other kind of object by that name
-            pass
 
 
 def read_into(

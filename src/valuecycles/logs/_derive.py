@@ -243,7 +243,8 @@ def read_events(
     )
     con.execute(f"RESET VARIABLE {SALT_VARIABLE}")
     backend = ibis.duckdb.from_connection(con)
-    return Events(name=name, table=backend.table(f"events_{name}"), fingerprint=fp, format=fmt)
+    table = backend.table(f"events_{name}").select(*EVENT_COLUMNS)
+    return Events(name=name, table=table, fingerprint=fp, format=fmt)
 
 
 class _Engine:
@@ -288,12 +289,13 @@ class _Engine:
         finally:
             self.duck.execute(f"RESET VARIABLE {SALT_VARIABLE}")
         if self.name == "duckdb":
-            return Events(name, self.backend.table(table), fp, fmt)
+            return Events(name, self.backend.table(table).select(*EVENT_COLUMNS), fp, fmt)
         # Another engine: hand it the pseudonymised table as Parquet.
         if self._scratch is None:
             self._scratch = tempfile.mkdtemp(prefix="valuecycles-events-")
         out = os.path.join(self._scratch, f"{table}.parquet")
-        self.duck.execute(f"COPY \"{table}\" TO '{out}' (FORMAT parquet)")
+        columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+        self.duck.execute(f"COPY (SELECT {columns} FROM \"{table}\") TO '{out}' (FORMAT parquet)")
         self.duck.execute(f'DROP TABLE "{table}"')
         return Events(name, self.backend.read_parquet(out, table_name=table), fp, fmt)
 
@@ -348,6 +350,11 @@ def _filtered(table: ir.Table, derivation: vc.Derivation, as_of: _dt.date, per: 
     return t.mutate(period=t.timestamp.truncate(_TRUNCATE[per]).date())
 
 
+def _filter_key(derivation: vc.Derivation) -> tuple[Any, ...]:
+    """What the events are filtered by: the metrics with the same key share their events."""
+    return (derivation.per, derivation.action, tuple(sorted(derivation.where.items())))
+
+
 def _params(derivation: vc.Derivation, k: int) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {"per": derivation.per}
     if derivation.action:
@@ -374,11 +381,13 @@ def _number(value: Any) -> int | float | None:
 
 
 def _compute(
-    metric_name: str, table: ir.Table, derivation: vc.Derivation, as_of: _dt.date
+    metric_name: str, events: ir.Table, derivation: vc.Derivation, as_of: _dt.date
 ) -> list[tuple[_dt.date, int | float | None, int]]:
-    """(period start, value, actors) for each complete period before ``as_of``."""
+    """(period start, value, actors) for each complete period before ``as_of``.
+
+    ``events`` is the event table already filtered, with its ``period``.
+    """
     metric = get_metric(metric_name)
-    events = _filtered(table, derivation, as_of, derivation.per)
     result = metric.function(events, dict(derivation.params))
     missing = [c for c in ("period", "value", "actors") if c not in result.columns]
     if missing:
@@ -512,6 +521,11 @@ def derive(
     existing: dict[tuple[Any, ...], vc.Observation] = {}
     for obs in case.observations:
         existing.setdefault(_same_slot(obs), obs)
+    shared: dict[tuple[str, Any], int] = {}
+    for _, derivation, _ in plan:
+        k_ = (derivation.events, _filter_key(derivation))
+        shared[k_] = shared.get(k_, 0) + 1
+    cached: dict[tuple[str, Any], ir.Table] = {}
     with _engine(engine, memory_limit) as eng:
         loaded: dict[str, Events] = {}
         total = len(plan)
@@ -523,7 +537,14 @@ def derive(
                 loaded[name] = _load(eng, name, events[name], the_salt)
             ev = loaded[name]
             params = _params(derivation, k)
-            for start, value, actors in _compute(derivation.metric, ev.table, derivation, as_of):
+            key = _filter_key(derivation)
+            prepared = _filtered(ev.table, derivation, as_of, derivation.per)
+            if shared[(name, key)] > 1:
+                # Several metrics over the same filtered events: compute them once.
+                if (name, key) not in cached:
+                    cached[(name, key)] = prepared.cache()
+                prepared = cached[(name, key)]
+            for start, value, actors in _compute(derivation.metric, prepared, derivation, as_of):
                 label, after = period_bounds(start, derivation.per)
                 if value is None:
                     continue
@@ -579,6 +600,8 @@ def derive(
                 )
         if progress is not None:
             progress("done", total, total)
+        for table in cached.values():
+            table.release()
     for name in unused:
         skipped.append((f"events:{name}", "no data source derives from these events"))
     base = case

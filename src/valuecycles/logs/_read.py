@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from valuecycles.errors import EventsError
 
 if TYPE_CHECKING:
@@ -247,6 +249,34 @@ def _check(
         )
 
 
+@attrs.frozen
+class _Deferred:
+    """Checks made on the event table once it is built (one cheap scan of its columns).
+
+    Each is ``(condition on the event table, condition on the staged rows,
+    message)``; only when one holds are the staged rows searched for the
+    record numbers to name (see :func:`_check`).
+    """
+
+    checks: list[tuple[str, str, str]]
+    unit: str
+    keys_sql: str | None
+    raw_source: str = "vc_stage"
+    after: tuple[str, ...] = ()
+
+    def run(self, con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
+        for statement in self.after:
+            con.execute(statement.format(table=table))
+        flags = ", ".join(f"bool_or({final})" for final, _, _ in self.checks)
+        found = con.execute(f'SELECT {flags} FROM "{table}"').fetchone()
+        failed = [c for c, hit in zip(self.checks, found or (), strict=False) if hit]
+        if not failed:
+            return
+        raw = [(cond, m) for _, cond, m in failed]
+        _check(con, path, self.raw_source, raw, self.unit, self.keys_sql)
+        raise EventsError(f"{path}: " + "; ".join(m for _, _, m in failed))
+
+
 _PSEUDO: Final = (
     f"CASE WHEN {{0}} IS NULL OR trim(CAST({{0}} AS VARCHAR)) = '' THEN NULL "
     f"ELSE substr(sha256(getvariable('{SALT_VARIABLE}') || lower(trim(CAST({{0}} AS VARCHAR)))), "
@@ -295,59 +325,90 @@ def _select(
 # --- xAPI --------------------------------------------------------------------------
 
 
-def _xapi_source(path: Path) -> tuple[str, str]:
-    """(SQL relation with one JSON column ``s`` per statement, what it is)."""
+_XAPI_COLUMNS: Final = (
+    "{'id': 'VARCHAR', "
+    "'actor': 'STRUCT(objectType VARCHAR, mbox VARCHAR, mbox_sha1sum VARCHAR, openid VARCHAR, "
+    "account STRUCT(homePage VARCHAR, name VARCHAR))', "
+    "'verb': 'STRUCT(id VARCHAR)', 'object': 'STRUCT(id VARCHAR)', "
+    "'context': 'STRUCT(platform VARCHAR, contextActivities STRUCT(parent STRUCT(id VARCHAR)[], "
+    "grouping STRUCT(id VARCHAR)[]))', "
+    "'result': 'STRUCT(success BOOLEAN)', 'timestamp': 'VARCHAR', 'stored': 'VARCHAR', "
+    "'voided': 'BOOLEAN'}"
+)
+
+_XAPI_FIELDS: Final = (
+    "id, verb.id AS verb, object.id AS object_id, actor.mbox AS mbox, "
+    "actor.mbox_sha1sum AS mbox_sha1sum, actor.account.homePage AS home, "
+    "actor.account.name AS account, actor.openid AS openid, actor.objectType AS actor_type, "
+    "coalesce(timestamp, stored) AS ts, context.contextActivities.parent[1].id AS parent, "
+    "context.contextActivities.grouping[1].id AS grouping, context.platform AS platform, "
+    "CAST(result.success AS VARCHAR) AS success, CAST(voided AS VARCHAR) AS voided_flag"
+)
+
+
+def _xapi_staged(path: Path) -> tuple[str, str, str]:
+    """(SQL for the statements' fields, what the file is, SQL for the keys it has)."""
     head = _peek(path, 4096).lstrip()
     p = _quote(str(path))
     if head.startswith("{") and re.match(r'\{\s*"(statements|more)"', head):
-        return (
+        source = (
             f"(SELECT unnest(statements) AS s FROM read_json({p}, "
             f"columns={{'statements': 'JSON[]'}}, format='unstructured', "
-            f"maximum_object_size=2147483647))",
-            "an xAPI statement result ({statements: [...]})",
+            f"maximum_object_size=2147483647))"
         )
-    return (
-        f"(SELECT json AS s FROM read_json_objects({p}, format='auto', "
-        f"maximum_object_size=268435456))",
-        "xAPI statements (a JSON array or JSON lines)",
-    )
-
-
-def _read_xapi(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
-    source, what = _xapi_source(path)
+        staged = (
+            f"(SELECT s->>'$.id' AS id, s->>'$.verb.id' AS verb, s->>'$.object.id' AS object_id, "
+            f"s->>'$.actor.mbox' AS mbox, s->>'$.actor.mbox_sha1sum' AS mbox_sha1sum, "
+            f"s->>'$.actor.account.homePage' AS home, s->>'$.actor.account.name' AS account, "
+            f"s->>'$.actor.openid' AS openid, s->>'$.actor.objectType' AS actor_type, "
+            f"coalesce(s->>'$.timestamp', s->>'$.stored') AS ts, "
+            f"s->>'$.context.contextActivities.parent[0].id' AS parent, "
+            f"s->>'$.context.contextActivities.grouping[0].id' AS grouping, "
+            f"s->>'$.context.platform' AS platform, s->>'$.result.success' AS success, "
+            f"s->>'$.voided' AS voided_flag FROM {source})"
+        )
+        keys = f"SELECT DISTINCT unnest(json_keys(s)) AS k FROM {source} ORDER BY k"
+        return staged, "an xAPI statement result ({statements: [...]})", keys
+    # Typed columns: DuckDB parses straight into these and skips every other key.
     staged = (
-        f"(SELECT s->>'$.id' AS id, s->>'$.verb.id' AS verb, s->>'$.object.id' AS object_id, "
-        f"s->>'$.actor.mbox' AS mbox, s->>'$.actor.mbox_sha1sum' AS mbox_sha1sum, "
-        f"s->>'$.actor.account.homePage' AS home, s->>'$.actor.account.name' AS account, "
-        f"s->>'$.actor.openid' AS openid, s->>'$.actor.objectType' AS actor_type, "
-        f"coalesce(s->>'$.timestamp', s->>'$.stored') AS ts, "
-        f"s->>'$.context.contextActivities.parent[0].id' AS parent, "
-        f"s->>'$.context.contextActivities.grouping[0].id' AS grouping, "
-        f"s->>'$.context.platform' AS platform, s->>'$.result.success' AS success, "
-        f"s->>'$.voided' AS voided_flag FROM {source})"
+        f"(SELECT {_XAPI_FIELDS} FROM read_json({p}, columns={_XAPI_COLUMNS}, format='auto', "
+        f"maximum_object_size=268435456))"
     )
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE vc_stage AS SELECT * FROM {staged}")
-    except Exception as exc:
-        raise _duck_error(exc, path, what) from None
+    keys = (
+        f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects({p}, "
+        f"format='auto', maximum_object_size=268435456) ORDER BY k"
+    )
+    return staged, "xAPI statements (a JSON array or JSON lines)", keys
+
+
+def _read_xapi(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> tuple[str, _Deferred]:
+    staged, _what, keys = _xapi_staged(path)
     identity = (
         "coalesce(sha1(lower(trim(mbox))), lower(mbox_sha1sum), "
         "CASE WHEN account IS NOT NULL THEN coalesce(home, '') || '|' || account END, openid)"
     )
-    _check(
-        con,
-        path,
-        "vc_stage",
+    deferred = _Deferred(
         [
-            ("verb IS NULL", "a statement without verb.id"),
+            ("action IS NULL", "verb IS NULL", "a statement without verb.id"),
             (
+                "actor IS NULL",
                 f"({identity}) IS NULL AND coalesce(actor_type, '') <> 'Group'",
                 "an actor without mbox, mbox_sha1sum, account or openid",
             ),
-            (f"{_utc('ts')} IS NULL", "a timestamp that is missing or not ISO 8601"),
+            (
+                "timestamp IS NULL",
+                f"{_utc('ts')} IS NULL",
+                "a timestamp that is missing or not ISO 8601",
+            ),
         ],
         "statement",
-        keys_sql=f"SELECT DISTINCT unnest(json_keys(s)) AS k FROM {source} ORDER BY k",
+        keys,
+        raw_source=staged,
+        # A voided statement is left out, with the statement that voids it.
+        after=(
+            'DELETE FROM "{table}" WHERE _voids IS NOT NULL OR _id IN '
+            '(SELECT _voids FROM "{table}" WHERE _voids IS NOT NULL)',
+        ),
     )
     verb = "lower(regexp_extract(verb, '[^/#]+$'))"
     action = _actions_case(verb, _XAPI_ACTIONS, verb)
@@ -359,15 +420,16 @@ def _read_xapi(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> str:
         obj="object_id",
         parent="parent",
         channel="grouping",
-        attributes={"verb": "verb", "platform": "platform", "success": "success"},
+        attributes={"verb": "verb"},
     )
+    voided = _quote(_XAPI_VOIDED)
+    # One pass over the file; the statements voided are deleted after it.
     return (
-        f"SELECT {select} FROM vc_stage WHERE verb <> {_quote(_XAPI_VOIDED)} "
-        f"AND coalesce(voided_flag, 'false') <> 'true' "
-        f"AND coalesce(actor_type, 'Agent') <> 'Group' "
-        f"AND (id IS NULL OR id NOT IN (SELECT object_id FROM vc_stage WHERE verb = "
-        f"{_quote(_XAPI_VOIDED)} AND object_id IS NOT NULL))"
-    )
+        f"SELECT {select}, id AS _id, "
+        f"CASE WHEN verb = {voided} THEN coalesce(object_id, '') END AS _voids "
+        f"FROM {staged} WHERE coalesce(voided_flag, 'false') <> 'true' "
+        f"AND coalesce(actor_type, 'Agent') <> 'Group'"
+    ), deferred
 
 
 # --- Slack -------------------------------------------------------------------------
@@ -666,7 +728,7 @@ def _read_generic(
     fmt: str,
     mapping: Mapping[str, str],
     attributes: Sequence[str],
-) -> str:
+) -> tuple[str, _Deferred]:
     p = _quote(str(path))
     reader = {
         "csv": f"read_csv({p}, header=true)",
@@ -710,15 +772,17 @@ def _read_generic(
     else:
         ts = _utc(col("timestamp"))
     unit = "row" if fmt != "jsonl" else "line"
-    _check(
-        con,
-        path,
-        "vc_stage",
+    deferred = _Deferred(
         [
-            (f"{ts} IS NULL", f"a {source_of['timestamp']!r} that is missing or not a time"),
-            (f"{col('action')} IS NULL", f"an empty {source_of['action']!r}"),
+            (
+                "timestamp IS NULL",
+                f"{ts} IS NULL",
+                f"a {source_of['timestamp']!r} that is missing or not a time",
+            ),
+            ("action IS NULL", f"{col('action')} IS NULL", f"an empty {source_of['action']!r}"),
         ],
         unit,
+        None,
     )
     community = col("community") if source_of["community"] in types else _quote(name)
     select = _select(
@@ -734,7 +798,7 @@ def _read_generic(
     bots = ""
     if "is_bot" in types:
         bots = "AND NOT coalesce(TRY_CAST(is_bot AS BOOLEAN), false)"
-    return f"SELECT {select} FROM vc_stage WHERE {col('actor')} IS NOT NULL {bots}"
+    return f"SELECT {select} FROM vc_stage WHERE {col('actor')} IS NOT NULL {bots}", deferred
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
@@ -765,8 +829,9 @@ def read_into(
         raise EventsError(f"{p}: unknown events format {fmt!r}; known: {', '.join(FORMATS)}")
     scratch: list[tempfile.TemporaryDirectory[str]] = []
     try:
+        deferred: _Deferred | None = None
         if fmt == "xapi":
-            sql = _read_xapi(con, p, name)
+            sql, deferred = _read_xapi(con, p, name)
         elif fmt == "slack":
             sql = _read_slack(con, p, name, scratch)
         elif fmt == "discourse":
@@ -776,11 +841,17 @@ def read_into(
         elif fmt == "zoom":
             sql = _read_zoom(con, p, name)
         else:
-            sql = _read_generic(con, p, name, fmt, mapping or {}, attributes)
+            sql, deferred = _read_generic(con, p, name, fmt, mapping or {}, attributes)
         try:
             con.execute(f'CREATE OR REPLACE TABLE "{table}" AS {sql}')
         except Exception as exc:
             raise _duck_error(exc, p, fmt) from None
+        try:
+            if deferred is not None:
+                deferred.run(con, p, table)
+        except EventsError:
+            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+            raise
         finally:
             _drop_scratch(con)
     finally:

@@ -380,13 +380,12 @@ def _number(value: Any) -> int | float | None:
     return round(f, 6)
 
 
-def _compute(
-    metric_name: str, events: ir.Table, derivation: vc.Derivation, as_of: _dt.date
-) -> list[tuple[_dt.date, int | float | None, int]]:
-    """(period start, value, actors) for each complete period before ``as_of``.
+def _metric_table(
+    metric_name: str, events: ir.Table, derivation: vc.Derivation, slot: int
+) -> tuple[ir.Table, bool]:
+    """A metric's result with a ``slot`` column, and whether its values are whole numbers."""
+    import ibis
 
-    ``events`` is the event table already filtered, with its ``period``.
-    """
     metric = get_metric(metric_name)
     result = metric.function(events, dict(derivation.params))
     missing = [c for c in ("period", "value", "actors") if c not in result.columns]
@@ -395,18 +394,50 @@ def _compute(
             f"metric {metric_name!r} gave no column {', '.join(missing)}; "
             f"a metric returns period, value and actors (it gave {', '.join(result.columns)})"
         )
-    frame = result.select("period", "value", "actors").to_pyarrow().to_pylist()
-    rows = []
-    for row in frame:
+    whole = result.schema()["value"].is_integer()
+    out = result.select(
+        period=result.period.cast("date"),
+        value=result.value.cast("float64"),
+        actors=result.actors.cast("int64"),
+        slot=ibis.literal(slot, type="int64"),
+    )
+    return out, whole
+
+
+def _compute_group(
+    items: list[tuple[int, vc.Derivation]], table: ir.Table, as_of: _dt.date
+) -> dict[int, list[tuple[_dt.date, int | float | None, int]]]:
+    """Every metric over the same filtered events, in one query (the engine plans it once).
+
+    Returns, for each item's number, (period start, value, actors) for each
+    complete period before ``as_of``.
+    """
+    import ibis
+
+    first = items[0][1]
+    events = _filtered(table, first, as_of, first.per)
+    parts, whole = [], {}
+    for number, derivation in items:
+        part, whole[number] = _metric_table(derivation.metric, events, derivation, number)
+        parts.append(part)
+    query = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    out: dict[int, list[tuple[_dt.date, int | float | None, int]]] = {n: [] for n, _ in items}
+    for row in query.to_pyarrow().to_pylist():
         start = row["period"]
+        if start is None:
+            continue
         if isinstance(start, _dt.datetime):
             start = start.date()
-        _, after = period_bounds(start, derivation.per)
+        _, after = period_bounds(start, first.per)
         if after > as_of:
             continue  # an incomplete period: its figure would still change
-        rows.append((start, _number(row["value"]), int(row["actors"] or 0)))
-    rows.sort(key=lambda r: r[0])
-    return rows
+        value = row["value"]
+        if value is not None and value == value and whole[row["slot"]]:
+            value = int(value)
+        out[row["slot"]].append((start, _number(value), int(row["actors"] or 0)))
+    for rows in out.values():
+        rows.sort(key=lambda r: r[0])
+    return out
 
 
 def _indicator_for(
@@ -521,30 +552,29 @@ def derive(
     existing: dict[tuple[Any, ...], vc.Observation] = {}
     for obs in case.observations:
         existing.setdefault(_same_slot(obs), obs)
-    shared: dict[tuple[str, Any], int] = {}
-    for _, derivation, _ in plan:
-        k_ = (derivation.events, _filter_key(derivation))
-        shared[k_] = shared.get(k_, 0) + 1
-    cached: dict[tuple[str, Any], ir.Table] = {}
+    # Derivations over the same events with the same filters run as one query.
+    groups: dict[tuple[str, Any], list[tuple[int, vc.Derivation]]] = {}
+    for number, (_, derivation, _) in enumerate(plan):
+        groups.setdefault((derivation.events, _filter_key(derivation)), []).append(
+            (number, derivation)
+        )
     with _engine(engine, memory_limit) as eng:
         loaded: dict[str, Events] = {}
-        total = len(plan)
-        for step, (ds, derivation, indicator) in enumerate(plan):
+        computed: dict[int, list[tuple[_dt.date, int | float | None, int]]] = {}
+        total = len(groups)
+        for step, ((name, _), items) in enumerate(groups.items()):
             if progress is not None:
-                progress(f"{ds.id}: {derivation.metric}", step, total)
-            name = derivation.events
+                metrics_ = ", ".join(d.metric for _, d in items)
+                progress(f"{name}: {metrics_}", step, total)
             if name not in loaded:
                 loaded[name] = _load(eng, name, events[name], the_salt)
-            ev = loaded[name]
+            computed.update(_compute_group(items, loaded[name].table, as_of))
+        if progress is not None:
+            progress("done", total, total)
+        for number, (ds, derivation, indicator) in enumerate(plan):
+            ev = loaded[derivation.events]
             params = _params(derivation, k)
-            key = _filter_key(derivation)
-            prepared = _filtered(ev.table, derivation, as_of, derivation.per)
-            if shared[(name, key)] > 1:
-                # Several metrics over the same filtered events: compute them once.
-                if (name, key) not in cached:
-                    cached[(name, key)] = prepared.cache()
-                prepared = cached[(name, key)]
-            for start, value, actors in _compute(derivation.metric, prepared, derivation, as_of):
+            for start, value, actors in computed[number]:
                 label, after = period_bounds(start, derivation.per)
                 if value is None:
                     continue
@@ -598,10 +628,6 @@ def derive(
                         previous,
                     )
                 )
-        if progress is not None:
-            progress("done", total, total)
-        for table in cached.values():
-            table.release()
     for name in unused:
         skipped.append((f"events:{name}", "no data source derives from these events"))
     base = case

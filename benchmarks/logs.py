@@ -176,9 +176,7 @@ def bench_derive(path: Path, repeat: int) -> dict[str, Any]:
 
     t_ours, report = _best(ours, repeat)
     t_hand, rows = _best(hand, repeat)
-    hand_figures = {
-        (m, p): float(v) for m, p, v, _ in rows if p is not None and v is not None
-    }
+    hand_figures = {(m, p): float(v) for m, p, v, _ in rows if p is not None and v is not None}
     from valuecycles.logs import period_bounds
 
     ours_figures = {}

@@ -333,6 +333,7 @@ class EventsError(ValuecyclesError, ValueError):
     The message names the file and, where known, the line or record and the
     columns that were found.
 
+    >>> from valuecycles.errors import EventsError
     >>> raise EventsError("forum.csv: no column 'timestamp'; columns found: user, text")
     Traceback (most recent call last):
     ...

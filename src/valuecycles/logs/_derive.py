@@ -48,6 +48,7 @@ def salt_from(salt: str | None = None, salt_file: str | os.PathLike[str] | None 
     figure is computed within one run; a fixed one keeps pseudonyms stable
     across runs. The salt is never written into a case, report or export.
 
+    >>> from valuecycles.logs import salt_from
     >>> salt_from("pepper")
     'pepper'
     >>> len(salt_from()) >= 32 or "VALUECYCLES_SALT" in __import__("os").environ
@@ -70,6 +71,7 @@ def period_bounds(start: _dt.date, per: str) -> tuple[str | None, _dt.date]:
     """A period's label (None for a week) and the first day after it.
 
     >>> import datetime
+    >>> from valuecycles.logs import period_bounds
     >>> period_bounds(datetime.date(2026, 1, 1), "month")
     ('2026-01', datetime.date(2026, 2, 1))
     >>> period_bounds(datetime.date(2026, 10, 1), "quarter")

@@ -112,6 +112,7 @@ def _actions_case(column: str, mapping: Mapping[str, str], default: str) -> str:
 def split_format(spec: str) -> tuple[str | None, str]:
     """``FORMAT:PATH`` -> (format, path) when FORMAT is a known one, else (None, spec).
 
+    >>> from valuecycles.logs._read import split_format
     >>> split_format("slack:export.zip"), split_format("data/xapi.json")
     (('slack', 'export.zip'), (None, 'data/xapi.json'))
     """
@@ -129,6 +130,7 @@ def _peek(path: Path, size: int = 65536) -> str:
 def sniff(path: str | os.PathLike[str]) -> str:
     """The format of an events file or folder, recognised from its content.
 
+    >>> from valuecycles.logs import sniff
     >>> sniff("tests/data/logs/slack")
     'slack'
     """

@@ -654,3 +654,33 @@ def test_cli_derive_generic_csv_with_a_mapping(
     ]
     assert main(args) == 0
     assert [o.value for o in vc.load(path).observations] == [5]
+
+
+def test_cli_update_replaces_a_changed_figure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = case_for({"active-members": {}})
+    path = tmp_path / "case.json"
+    vc.dump(case, path)
+    args = [
+        "derive",
+        str(path),
+        "--events",
+        f"ev={DATA / 'slack'}",
+        "--k",
+        "1",
+        "--as-of",
+        "2026-04-01",
+    ]
+    assert main(args) == 0
+    text = path.read_text().replace('"value": 6', '"value": 60')
+    path.write_text(text)
+    capsys.readouterr()
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "changed    i-active-members 2026-01: the case has 60, the events give 6" in out
+    assert path.read_text() == text
+    assert main([*args, "--update"]) == 0
+    assert "updated    i-active-members 2026-01: 60 -> 6" in capsys.readouterr().out
+    values = [o.value for o in vc.load(path).observations]
+    assert values == [5, 3, 6] or sorted(values) == [3, 5, 6]

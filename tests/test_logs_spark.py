@@ -61,6 +61,23 @@ def _case(per: str) -> vc.Case:
         )
         for m in BUILT_IN
     ]
+    # Filters: an action, a column and an attribute (a map lookup on each engine).
+    filters = [
+        ("posted", "actions", {"action": ["posted", "attended"]}),
+        ("general", "active-members", {"where": {"channel": "general"}}),
+        ("joins", "actions", {"where": {"subtype": "channel_join"}}),
+        ("minutes", "attendance", {"where": {"joins": 2}}),
+    ]
+    indicators += [vc.Indicator(id=f"i-{key}", name=key) for key, _, _ in filters]
+    sources += [
+        vc.DataSource(
+            id=f"d-{key}",
+            name=key,
+            indicators=[f"i-{key}"],
+            derive=vc.Derivation(events="ev", metric=metric, per=per, **kw),
+        )
+        for key, metric, kw in filters
+    ]
     return vc.Case(
         community=vc.Community(name="Parity"),
         cycles={"immediate": vc.CyclePlan(indicators=indicators, data=sources)},

@@ -245,6 +245,11 @@ def _print_report(report: Any, output: str, *, written: bool, dry_run: bool, upd
     elif written:
         verb = "added" if not report.updated else "added or updated"
         out.write(f"{output}: {style.green(verb)} {what}{tail}\n")
+        if report.updated:
+            err.write(
+                f"valuecycles: {output}: written anew to replace figures; "
+                "its comments and layout were not kept\n"
+            )
     else:
         out.write(f"{output}: nothing to add; the file is unchanged{tail}\n")
     del update

@@ -196,7 +196,7 @@ def _columns_found(con: duckdb.DuckDBPyConnection, relation_sql: str) -> list[st
 def _duck_error(exc: Exception, path: Path, what: str, found: Sequence[str] = ()) -> EventsError:
     message = str(exc).split("\n")
     detail = next((m for m in message if m.strip()), "unreadable")
-    detail = re.sub(r"^\w+ Error: ", "", detail)
+    detail = re.sub(r"^(\w+ )+Error: ", "", detail).strip()
     found_text = f"; columns found: {', '.join(found)}" if found else ""
     return EventsError(f"{path}: cannot read it as {what}: {detail}{found_text}")
 

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-import valuecycles as vc
 from valuecycles.errors import EventsError, Problem, UnknownElementError, ValidationError, closest
+from valuecycles.io import add_observations
 from valuecycles.logs._metrics import get_metric, metric_names
 from valuecycles.logs._read import EVENT_COLUMNS, SALT_VARIABLE, read_into, split_format
+from valuecycles.model import Case, DataSource, Derivation, Observation, Provenance
 
 if TYPE_CHECKING:
     import duckdb
@@ -336,7 +337,7 @@ def _engine(engine: str | BaseBackend, memory_limit: str | None) -> Iterator[_En
         e.close()
 
 
-def _filtered(table: ir.Table, derivation: vc.Derivation, as_of: _dt.date, per: str) -> ir.Table:
+def _filtered(table: ir.Table, derivation: Derivation, as_of: _dt.date, per: str) -> ir.Table:
     import ibis
 
     t = table
@@ -352,12 +353,12 @@ def _filtered(table: ir.Table, derivation: vc.Derivation, as_of: _dt.date, per: 
     return t.mutate(period=t.timestamp.truncate(_TRUNCATE[per]).date())
 
 
-def _filter_key(derivation: vc.Derivation) -> tuple[Any, ...]:
+def _filter_key(derivation: Derivation) -> tuple[Any, ...]:
     """What the events are filtered by: the metrics with the same key share their events."""
     return (derivation.per, derivation.action, tuple(sorted(derivation.where.items())))
 
 
-def _params(derivation: vc.Derivation, k: int) -> dict[str, str | int | float | bool]:
+def _params(derivation: Derivation, k: int) -> dict[str, str | int | float | bool]:
     out: dict[str, str | int | float | bool] = {"per": derivation.per}
     if derivation.action:
         out["action"] = ",".join(derivation.action)
@@ -383,7 +384,7 @@ def _number(value: Any) -> int | float | None:
 
 
 def _metric_table(
-    metric_name: str, events: ir.Table, derivation: vc.Derivation, slot: int
+    metric_name: str, events: ir.Table, derivation: Derivation, slot: int
 ) -> tuple[ir.Table, bool]:
     """A metric's result with a ``slot`` column, and whether its values are whole numbers."""
     import ibis
@@ -407,7 +408,7 @@ def _metric_table(
 
 
 def _compute_group(
-    items: list[tuple[int, vc.Derivation]], table: ir.Table, as_of: _dt.date
+    items: list[tuple[int, Derivation]], table: ir.Table, as_of: _dt.date
 ) -> dict[int, list[tuple[_dt.date, int | float | None, int]]]:
     """Every metric over the same filtered events, in one query (the engine plans it once).
 
@@ -443,7 +444,7 @@ def _compute_group(
 
 
 def _indicator_for(
-    ds: vc.DataSource, derivation: vc.Derivation, path: str, known: set[str]
+    ds: DataSource, derivation: Derivation, path: str, known: set[str]
 ) -> tuple[str | None, Problem | None]:
     if derivation.indicator is not None:
         if derivation.indicator not in known:
@@ -463,12 +464,12 @@ def _indicator_for(
     )
 
 
-def _same_slot(obs: vc.Observation) -> tuple[Any, ...]:
+def _same_slot(obs: Observation) -> tuple[Any, ...]:
     return (obs.indicator, obs.source, obs.period, obs.date, tuple(sorted(obs.dimensions.items())))
 
 
 def derive(
-    case: vc.Case,
+    case: Case,
     events: Mapping[str, EventsSpec],
     *,
     engine: str | BaseBackend = "duckdb",
@@ -479,7 +480,7 @@ def derive(
     memory_limit: str | None = None,
     now: _dt.datetime | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-) -> tuple[vc.Case, DeriveReport]:
+) -> tuple[Case, DeriveReport]:
     """Compute every ``derive:`` of the case's data sources and add the figures as observations.
 
     ``events`` maps each name a ``derive: {events: NAME}`` uses to a path (a
@@ -516,7 +517,7 @@ def derive(
     as_of = as_of or _dt.datetime.now(_dt.UTC).date()
     stamp = (now or _dt.datetime.now(_dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     known_indicators = {ind.id for _, ind in case.indicators()}
-    plan: list[tuple[vc.DataSource, vc.Derivation, str]] = []
+    plan: list[tuple[DataSource, Derivation, str]] = []
     problems: list[Problem] = []
     skipped: list[tuple[str, str]] = []
     for ds, path in _sources(case):
@@ -549,13 +550,13 @@ def derive(
         raise EventsError("the case has no data source with a derive: to compute")
     the_salt = salt_from(salt)
     figures: list[Figure] = []
-    new_obs: list[vc.Observation] = []
+    new_obs: list[Observation] = []
     replaced: set[tuple[Any, ...]] = set()
-    existing: dict[tuple[Any, ...], vc.Observation] = {}
+    existing: dict[tuple[Any, ...], Observation] = {}
     for obs in case.observations:
         existing.setdefault(_same_slot(obs), obs)
     # Derivations over the same events with the same filters run as one query.
-    groups: dict[tuple[str, Any], list[tuple[int, vc.Derivation]]] = {}
+    groups: dict[tuple[str, Any], list[tuple[int, Derivation]]] = {}
     for number, (_, derivation, _) in enumerate(plan):
         groups.setdefault((derivation.events, _filter_key(derivation)), []).append(
             (number, derivation)
@@ -594,13 +595,13 @@ def derive(
                         )
                     )
                     continue
-                obs = vc.Observation(
+                obs = Observation(
                     indicator=indicator,
                     date=after,
                     value=value,
                     period=label,
                     source=ds.id,
-                    provenance=vc.Provenance(
+                    provenance=Provenance(
                         metric=derivation.metric, params=params, events=ev.fingerprint, at=stamp
                     ),
                 )
@@ -637,7 +638,7 @@ def derive(
         base = attrs.evolve(
             case, observations=[o for o in case.observations if _same_slot(o) not in replaced]
         )
-    new_case, _ = vc.add_observations(base, new_obs, source="derive")
+    new_case, _ = add_observations(base, new_obs, source="derive")
     report = DeriveReport(
         figures=tuple(figures),
         skipped=tuple(skipped),
@@ -648,7 +649,7 @@ def derive(
     return new_case, report
 
 
-def _sources(case: vc.Case) -> Iterator[tuple[vc.DataSource, str]]:
+def _sources(case: Case) -> Iterator[tuple[DataSource, str]]:
     for cycle_key, plan in case.cycles.items():
         for i, ds in enumerate(plan.data):
             if ds.derive is not None:

@@ -373,8 +373,7 @@ def _xapi_staged(path: Path) -> tuple[str, str, str]:
         return staged, "an xAPI statement result ({statements: [...]})", keys
     # Typed columns: DuckDB parses straight into these and skips every other key.
     staged = (
-        f"(SELECT {_XAPI_FIELDS} FROM read_json({p}, columns={_XAPI_COLUMNS}, format='auto', "
-        f"maximum_object_size=268435456))"
+        f"(SELECT {_XAPI_FIELDS} FROM read_json({p}, columns={_XAPI_COLUMNS}, format='auto'))"
     )
     keys = (
         f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects({p}, "

@@ -17,6 +17,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -372,9 +373,7 @@ def _xapi_staged(path: Path) -> tuple[str, str, str]:
         keys = f"SELECT DISTINCT unnest(json_keys(s)) AS k FROM {source} ORDER BY k"
         return staged, "an xAPI statement result ({statements: [...]})", keys
     # Typed columns: DuckDB parses straight into these and skips every other key.
-    staged = (
-        f"(SELECT {_XAPI_FIELDS} FROM read_json({p}, columns={_XAPI_COLUMNS}, format='auto'))"
-    )
+    staged = f"(SELECT {_XAPI_FIELDS} FROM read_json({p}, columns={_XAPI_COLUMNS}, format='auto'))"
     keys = (
         f"SELECT DISTINCT unnest(json_keys(json)) AS k FROM read_json_objects({p}, "
         f"format='auto', maximum_object_size=268435456) ORDER BY k"
@@ -829,6 +828,9 @@ def read_into(
     if fmt not in FORMATS:
         raise EventsError(f"{p}: unknown events format {fmt!r}; known: {', '.join(FORMATS)}")
     scratch: list[tempfile.TemporaryDirectory[str]] = []
+    # The fingerprint reads the files again: do it beside DuckDB (hashlib lets go of the GIL).
+    pool = ThreadPoolExecutor(max_workers=1)
+    pending = pool.submit(fingerprint, _files(p))
     try:
         deferred: _Deferred | None = None
         if fmt == "xapi":
@@ -855,7 +857,13 @@ def read_into(
             raise
         finally:
             _drop_scratch(con)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
     finally:
         for tmp in scratch:
             tmp.cleanup()
-    return fmt, fingerprint(_files(p))
+    try:
+        return fmt, pending.result()
+    finally:
+        pool.shutdown()

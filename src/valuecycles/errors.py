@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 import attrs
 
 __all__ = [
+    "EventsError",
     "PluginError",
     "Problem",
     "UnknownElementError",
@@ -341,4 +342,18 @@ class WalkError(ValuecyclesError):
     :class:`~valuecycles.LineInterviewer` raises it with the line number; an
     interviewer that talks to a person shows the message and asks again
     instead.
+    """
+
+
+class EventsError(ValuecyclesError, ValueError):
+    """An events file (an activity log) that cannot be read, or a derive that cannot run.
+
+    The message names the file and, where known, the line or record and the
+    columns that were found.
+
+    >>> from valuecycles.errors import EventsError
+    >>> raise EventsError("forum.csv: no column 'timestamp'; columns found: user, text")
+    Traceback (most recent call last):
+    ...
+    valuecycles.errors.EventsError: forum.csv: no column 'timestamp'; columns found: user, text
     """

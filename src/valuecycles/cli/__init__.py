@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from valuecycles._version import __version__
 from valuecycles.cli import (
+    _derive,
     _export,
     _guide,
     _import,
@@ -26,7 +27,17 @@ from valuecycles.cli._common import EXIT_USAGE, CommandError, HelpFormatter, pri
 
 __all__ = ["build_parser", "main"]
 
-_SUBCOMMANDS = (_guide, _validate, _query, _report, _export, _import, _schema, _portfolio)
+_SUBCOMMANDS = (
+    _guide,
+    _validate,
+    _query,
+    _report,
+    _export,
+    _import,
+    _derive,
+    _schema,
+    _portfolio,
+)
 
 DESCRIPTION = """\
 Plan and assess the value a community of practice creates, with the Value

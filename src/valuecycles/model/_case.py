@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 import orjson
@@ -61,10 +61,12 @@ __all__ = [
     "Condition",
     "CyclePlan",
     "DataSource",
+    "Derivation",
     "Flow",
     "Indicator",
     "Measure",
     "Observation",
+    "Provenance",
     "Step",
     "Story",
     "Verification",
@@ -182,11 +184,42 @@ class Indicator:
     extra: Extra = _extra_field()
 
 
+#: The periods a derived figure can cover.
+DerivePer = Literal["week", "month", "quarter", "year"]
+DERIVE_PERS: tuple[DerivePer, ...] = ("week", "month", "quarter", "year")
+
+
+@attrs.frozen
+class Derivation:
+    """How a data source's figures are computed from an event log (its ``derive:``).
+
+    ``events`` names an events file or table (given when deriving),
+    ``metric`` a registered metric (``active-members``, ...), ``per`` the
+    period of each figure. ``indicator`` says which of the source's
+    indicators the figures feed (needed only when it feeds several).
+    ``action`` keeps only those actions, ``where`` only events whose
+    columns or attributes have those values; ``params`` are the metric's own.
+
+    >>> import valuecycles as vc
+    >>> vc.Derivation(events="forum", metric="active-members").per
+    'month'
+    """
+
+    events: Id = attrs.field(validator=_id)
+    metric: Id = attrs.field(validator=_id)
+    per: DerivePer = attrs.field(default="month", validator=_enum(DERIVE_PERS))
+    indicator: Id | None = attrs.field(default=None, validator=field_validator(optional(check_id)))
+    action: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    where: Extra = attrs.field(factory=dict, validator=_extra)
+    params: Extra = attrs.field(factory=dict, validator=_extra)
+
+
 @attrs.frozen
 class DataSource:
     """Data to collect: how (``method``), how often (``cadence``), by whom (``owner``).
 
-    ``indicators`` lists the indicators the data feeds.
+    ``indicators`` lists the indicators the data feeds; ``derive`` (a
+    :class:`Derivation`) says how to compute them from an event log.
     """
 
     id: Id = attrs.field(validator=_id)
@@ -195,6 +228,9 @@ class DataSource:
     cadence: str | None = attrs.field(default=None, validator=_opt_str)
     owner: str | None = attrs.field(default=None, validator=_opt_str)
     indicators: tuple[Id, ...] = attrs.field(default=(), converter=id_tuple, validator=_each_id)
+    derive: Derivation | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Derivation))
+    )
     extra: Extra = _extra_field()
 
 
@@ -245,6 +281,26 @@ class Flow:
 
 
 @attrs.frozen
+class Provenance:
+    """Where a derived observation came from: written by ``derive``, absent when typed in.
+
+    ``metric`` and ``params`` (the period, action filter, ``where.KEY``
+    conditions, the privacy threshold ``k``) say how the figure was
+    computed, ``events`` is the fingerprint of the events it was computed
+    from (``sha256:...``), ``at`` when (an ISO 8601 time in UTC).
+
+    >>> import valuecycles as vc
+    >>> vc.Provenance(metric="actions", events="sha256:ab12", at="2026-02-01T06:00:00Z").params
+    {}
+    """
+
+    metric: Id = attrs.field(validator=_id)
+    events: Text = attrs.field(validator=_text)
+    at: Text = attrs.field(validator=_text)
+    params: Extra = attrs.field(factory=dict, validator=_extra)
+
+
+@attrs.frozen
 class Observation:
     """One value of an indicator at a date.
 
@@ -252,7 +308,7 @@ class Observation:
     qualitative one. ``evidence`` says whether the value shows that a change
     happened (``effect``) or that the community contributed to it
     (``contribution``). ``period`` is the time the value covers (``2026``,
-    ``2026-Q1`` or ``2026-01``).
+    ``2026-Q1`` or ``2026-01``). ``provenance`` says how ``derive`` computed it.
     """
 
     id: Id | None = attrs.field(
@@ -268,6 +324,9 @@ class Observation:
     evidence: EvidenceKind = attrs.field(default="effect", validator=_enum(EVIDENCE_KINDS))
     dimensions: dict[str, str] = attrs.field(factory=dict, validator=field_validator(check_extra))
     note: str | None = attrs.field(default=None, validator=_opt_str)
+    provenance: Provenance | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Provenance))
+    )
     extra: Extra = _extra_field()
 
 

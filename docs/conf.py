@@ -57,6 +57,7 @@ from valuecycles.framework import *
 from valuecycles.graph import *
 from valuecycles.io import *
 from valuecycles.model import *
+from valuecycles.portfolio import *
 from valuecycles.report import *
 from valuecycles.walk import *
 """

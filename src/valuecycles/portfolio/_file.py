@@ -349,11 +349,11 @@ def portfolio_from_data(
     current folder by default). Raises :class:`valuecycles.ValidationError`
     with every problem.
 
-    >>> portfolio_from_data({"schema_version": 1, "name": "Two", "cases": ["nosuch/*.yaml"]})
-    Traceback (most recent call last):
-    ...
-    valuecycles.errors.ValidationError: 1 error:
-      $.cases[0]: no case file matches 'nosuch/*.yaml' [no-match]
+    >>> try:
+    ...     portfolio_from_data({"schema_version": 1, "name": "Two", "cases": ["nosuch/*.yaml"]})
+    ... except ValueError as exc:  # a ValidationError
+    ...     print(exc.errors[0])
+    $.cases[0]: no case file matches 'nosuch/*.yaml' [no-match]
     """
     base = base_dir if base_dir is not None else Path()
     read = _Reader()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
@@ -15,6 +16,14 @@ import orjson
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from valuecycles._text._limits import (
+    check_data,
+    check_size,
+    invalid_text,
+    line_column,
+    surrogates,
+    too_deep,
+)
 from valuecycles._text._yaml import YamlProblem, dump_yaml, parse_yaml
 from valuecycles.errors import Problem, ValidationError
 
@@ -22,6 +31,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "atomic_write",
+    "check_json_bytes",
     "decode_text",
     "format_for",
     "parse_text",
@@ -83,9 +93,81 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Parse document text; return the data and, for YAML, where each path is.
 
     Syntax errors raise :class:`ValidationError` with code ``syntax`` and the
-    line and column where the parser gives them.
+    line and column where the parser gives them. The limits of
+    :data:`~valuecycles._text.LIMITS` are checked before the work they
+    guard: the size first, then nesting, YAML aliases and integers past 64
+    bits (``too-large``, ``too-deep``, ``too-many-aliases``, ``out-of-range``),
+    in every format alike; a lone surrogate is ``invalid-text``.
+
+    >>> parse_text('{"a": [1, 2]}', "json")
+    ({'a': [1, 2]}, {})
+    >>> try:
+    ...     parse_text('{"a": 18446744073709551616}', "json")
+    ... except ValidationError as exc:
+    ...     print(exc.errors[0].path, exc.errors[0].code)
+    $.a out-of-range
     """
     kind = _check_format(fmt)
+    big = check_size(len(text))
+    if big is not None:
+        raise ValidationError([big])
+    bad = surrogates(text)
+    if bad is not None:
+        text = bad[0]
+    data, where = _parse(text, kind)
+    problems = [] if kind == "yaml" and bad is None else check_data(data, marked=bad is not None)
+    if bad is not None and not problems:
+        line, column = line_column(text, bad[1])
+        problems = [invalid_text("$", line, column)]
+    if problems:
+        raise ValidationError([_placed(p, where) for p in problems])
+    return data, where
+
+
+def _placed(problem: Problem, where: dict[str, tuple[int, int]]) -> Problem:
+    if problem.line is not None or problem.path not in where:
+        return problem
+    line, column = where[problem.path]
+    return Problem(problem.path, problem.code, problem.message, line=line, column=column)
+
+
+#: A run of digits long enough to be an integer past 64 bits.
+_LONG_DIGITS = re.compile(r"\d{19}")
+#: Every digit to "0", every other byte to a space: a fast search for long runs.
+_DIGITS_ONLY = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+
+
+def check_json_bytes(raw: bytes, name: str | None = None) -> None:
+    """Refuse JSON bytes past a limit: the size, or an integer past 64 bits.
+
+    For a reader that parses JSON bytes itself (orjson and msgspec read an
+    integer of 2**64 or more as a float, and up to 2**64-1 as an integer):
+    when a run of 19 digits or more is found, the text is read exactly and
+    every out-of-range integer is reported with its path. A plain case
+    costs one fast pass over the bytes.
+
+    >>> check_json_bytes(b'{"value": 52}')
+    >>> try:
+    ...     check_json_bytes(b'{"value": 9223372036854775808}')
+    ... except ValidationError as exc:
+    ...     print(exc.errors[0].path, exc.errors[0].code)
+    $.value out-of-range
+    """
+    big = check_size(len(raw), name or "the document")
+    if big is not None:
+        raise ValidationError([big], source=name)
+    if b"0000000000000000000" not in raw.translate(_DIGITS_ONLY):
+        return
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return  # not JSON (or too deep): the reader says so in its own words
+    problems = check_data(data)
+    if problems:
+        raise ValidationError(problems, source=name)
+
+
+def _parse(text: str, kind: Format) -> tuple[Any, dict[str, tuple[int, int]]]:
     if kind == "yaml":
         try:
             return parse_yaml(text)
@@ -93,19 +175,27 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
             raise ValidationError([exc.problem]) from None
     if kind == "json":
         try:
-            return orjson.loads(text), {}
+            data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
+            code = "too-deep" if "depth limit" in exc.msg else "syntax"
             raise ValidationError(
                 [
                     Problem(
                         "$",
-                        "syntax",
+                        code,
                         f"not valid JSON: {exc.msg}",
                         line=exc.lineno,
                         column=exc.colno,
                     )
                 ]
             ) from None
+        if _LONG_DIGITS.search(text):
+            # orjson reads integers past 64 bits as floats: read them exactly.
+            try:
+                data = json.loads(text)
+            except RecursionError:
+                raise ValidationError([too_deep("$")]) from None
+        return data, {}
     try:
         return tomllib.loads(text), {}
     except tomllib.TOMLDecodeError as exc:
@@ -122,6 +212,26 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise ValidationError([too_deep("$")]) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        found = _HUGE_INT.search(text)
+        line, column = line_column(text, found.start()) if found else (None, None)
+        raise ValidationError(
+            [
+                Problem(
+                    "$",
+                    "out-of-range",
+                    "an integer of thousands of digits is too large to keep in every "
+                    "format (integers go from -2**63 to 2**63-1); write it as text",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None
+
+
+_HUGE_INT = re.compile(r"[0-9_]{4000,}")
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -133,7 +243,11 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """A file's bytes; a missing file, a folder or an unreadable one is a clear error."""
     name = os.fspath(path)
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            big = check_size(os.fstat(handle.fileno()).st_size, name)
+            if big is not None:
+                raise ValidationError([big], source=name)
+            return handle.read()
     except FileNotFoundError:
         raise ValidationError(
             [Problem("$", "file-not-found", f"no such file: {name}")], source=name

@@ -18,6 +18,7 @@ from valuecycles._text._formats import (
     serialize,
 )
 from valuecycles._text._limits import LIMITS, Limits, raised_limits
+from valuecycles._text._lock import LockedFile, locked_file
 from valuecycles._text._rules import (
     CACHE_LIMIT,
     GOOD_IDS,
@@ -60,6 +61,7 @@ __all__ = [
     "Format",
     "Invalid",
     "Limits",
+    "LockedFile",
     "YamlProblem",
     "atomic_write",
     "check_date",
@@ -79,6 +81,7 @@ __all__ = [
     "format_for",
     "id_tuple",
     "is_id",
+    "locked_file",
     "make_id",
     "needs_quotes",
     "new_id",

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -367,19 +368,66 @@ def serialize(data: Any, fmt: str) -> str:
     return tomlkit.dumps(_toml_ready(data))
 
 
+#: A leftover temporary file without a process id is removed after this many seconds.
+_LEFTOVER_AGE: Final = 60.0
+
+
+def _writer_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process's own writes end before it writes again
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    return False
+
+
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Remove ``.NAME.*.tmp`` files that a killed writer left behind."""
+    prefix = f".{name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        leftover = entry.name
+        if not (leftover.startswith(prefix) and leftover.endswith(".tmp")):
+            continue
+        middle = leftover[len(prefix) : -len(".tmp")]
+        pid_text = middle.split(".", 1)[0]
+        try:
+            if pid_text.isdigit() and "." in middle:
+                stale = _writer_gone(int(pid_text))
+            else:
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > _LEFTOVER_AGE
+            if stale and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def atomic_write(
     path: str | os.PathLike[str],
     write: str | bytes | Callable[[Any], None],
 ) -> None:
     """Write a file so that a crash leaves the old file or the new one, never half.
 
-    The content goes to a temporary file in the same folder, is flushed to
-    disk, and the temporary file is renamed over the target. An existing
-    file's permissions are kept.
+    The content goes to a temporary file in the same folder
+    (``.NAME.PID.RANDOM.tmp``), is flushed to disk, and the temporary file is
+    renamed over the target. An existing file's permissions are kept. The
+    temporary files a killed writer left beside the same target are removed
+    first: those whose writer's process is gone, and those without a
+    process id older than a minute; a live writer's file is never touched.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _remove_leftovers(folder, target.name)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(write, str):

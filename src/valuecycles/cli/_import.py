@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from valuecycles._text import locked_file
 from valuecycles.cli._common import (
     EXIT_OK,
     CommandError,
@@ -17,7 +18,6 @@ from valuecycles.cli._common import (
     load_case,
     print_problems,
 )
-from valuecycles._text import locked_file
 from valuecycles.errors import ValidationError
 
 #: How many skipped rows are named one by one.

@@ -327,3 +327,29 @@ def test_parse_text_places_problems_on_their_line() -> None:
         parse_text("a: 1\nb: 99999999999999999999\n", "yaml")
     (problem,) = info.value.errors
     assert (problem.path, problem.line, problem.code) == ("$.b", 2, "out-of-range")
+
+
+def test_toml_dumping_is_linear_in_the_keys_of_a_table() -> None:
+    def timed(n: int) -> float:
+        extra = {f"key-{i}": i for i in range(n)}
+        case = vc.loads(json.dumps({**json.loads(HEAD_JSON + "}"), "extra": extra}), "json")
+        started = time.perf_counter()
+        text = vc.dumps(case, "toml")
+        took = time.perf_counter() - started
+        assert vc.loads(text, "toml").extra == extra
+        return took
+
+    small, large = timed(500), timed(8000)
+    assert large < 16 * 3 * small  # 16 times the keys; n**2 would be 256 times
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.one_of(st.integers(-(2**63), 2**63 - 1), st.text(max_size=8), st.booleans()),
+        max_size=30,
+    )
+)
+def test_toml_tables_built_quickly_read_back_the_same(extra: dict[str, Any]) -> None:
+    case = vc.loads(json.dumps({**json.loads(HEAD_JSON + "}"), "extra": extra}), "json")
+    assert vc.loads(vc.dumps(case, "toml"), "toml") == case

@@ -541,6 +541,11 @@ def run(
 ) -> dict[str, Any]:
     """Run jobs ``0 .. n-1`` of the campaign (those of the given kinds)."""
     _cases()  # loaded once, before the children fork
+    # Imported once here, not in each child: faster, and every child runs the same code.
+    import openpyxl  # noqa: F401
+
+    import valuecycles.cli  # noqa: F401
+
     counts: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     findings: list[dict[str, Any]] = []

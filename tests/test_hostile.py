@@ -353,3 +353,17 @@ def test_toml_dumping_is_linear_in_the_keys_of_a_table() -> None:
 def test_toml_tables_built_quickly_read_back_the_same(extra: dict[str, Any]) -> None:
     case = vc.loads(json.dumps({**json.loads(HEAD_JSON + "}"), "extra": extra}), "json")
     assert vc.loads(vc.dumps(case, "toml"), "toml") == case
+
+
+def test_flow_style_yaml_with_millions_of_values_is_refused_before_parsing() -> None:
+    text = HEAD_YAML + "extra: [" + ",".join(["1"] * 1_200_000) + "]\n"
+    started = time.perf_counter()
+    assert codes(text, "yaml") == ["too-large"]
+    took = time.perf_counter() - started
+    started = time.perf_counter()
+    vc.load("examples/evaluators-network.yaml")
+    assert took < 20 * (time.perf_counter() - started) + 0.2
+    small = HEAD_YAML + "extra: [" + ",".join(["1"] * 3000) + "]\n"
+    assert codes(small, "yaml") == ["wrong-type"]
+    with raised_limits(max_yaml_values=1000):
+        assert codes(small, "yaml") == ["too-large"]

@@ -17,7 +17,7 @@ from valuecycles._text._formats import (
     read_text,
     serialize,
 )
-from valuecycles._text._limits import LIMITS, Limits, raised_limits
+from valuecycles._text._limits import LIMITS, Limits, raised_limits, wide_number
 from valuecycles._text._lock import LockedFile, locked_file
 from valuecycles._text._rules import (
     CACHE_LIMIT,
@@ -97,4 +97,5 @@ __all__ = [
     "read_text",
     "serialize",
     "str_tuple",
+    "wide_number",
 ]

@@ -20,6 +20,7 @@ from tomlkit.items import AoT, Table
 from valuecycles._text._limits import (
     check_data,
     check_size,
+    check_yaml_values,
     invalid_text,
     line_column,
     surrogates,
@@ -110,6 +111,8 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """
     kind = _check_format(fmt)
     big = check_size(len(text))
+    if big is None and kind == "yaml":
+        big = check_yaml_values(text)
     if big is not None:
         raise ValidationError([big])
     bad = surrogates(text)

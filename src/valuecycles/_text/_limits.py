@@ -32,9 +32,11 @@ __all__ = [
     "Limits",
     "check_data",
     "check_size",
+    "check_yaml_values",
     "int_text",
     "line_column",
     "raised_limits",
+    "wide_number",
 ]
 
 #: The integers every format carries (JSON readers and TOML stop at 64 bits).
@@ -52,6 +54,13 @@ class Limits:
     - ``max_alias_nodes``: how many values YAML aliases may add to a
       document by repeating what an anchor names (100,000).
     - ``max_id_length``: the longest id or reference, in characters (1,000).
+    - ``max_yaml_values``: the most values a YAML document may hold, as
+      counted before it is parsed: its lines, plus two for each comma or
+      opening bracket (2,000,000; the largest benchmark case, 100,000
+      observations, counts 890,000). The YAML reader keeps a node of about
+      700 bytes for each value while it reads, so this bounds its memory
+      whatever the layout: 6 MB of ``[1,1,1,...]`` is refused at once
+      instead of taking a minute and 2 GB.
 
     >>> Limits().max_depth
     64
@@ -61,6 +70,7 @@ class Limits:
     max_depth: int = 64
     max_alias_nodes: int = 100_000
     max_id_length: int = 1_000
+    max_yaml_values: int = 2_000_000
 
 
 #: The limits in force; every reader consults them.
@@ -87,6 +97,45 @@ def raised_limits(**changes: int) -> Iterator[Limits]:
     finally:
         for name, value in before.items():
             setattr(LIMITS, name, value)
+
+
+def check_yaml_values(text: str) -> Problem | None:
+    """A ``too-large`` problem if YAML text may hold more values than the limit.
+
+    >>> print(check_yaml_values("[" + "1," * 1_500_000 + "1]"))
+    $: the YAML document holds about 3,000,002 values, more than the limit of 2,000,000 [too-large]
+    """
+    limit = LIMITS.max_yaml_values
+    if len(text) < limit // 2:
+        return None
+    count = text.count("\n") + 2 * (text.count(",") + text.count("[") + text.count("{"))
+    if count <= limit:
+        return None
+    return Problem(
+        "$",
+        "too-large",
+        f"the YAML document holds about {count:,} values, more than the limit of {limit:,}",
+    )
+
+
+def wide_number(value: object) -> bool:
+    """Whether a number read from JSON may have been an integer past 64 bits.
+
+    An integer outside :data:`INT_RANGE`, or a whole float at least 2**63
+    in size (which is what orjson and msgspec make of an integer of 2**64
+    or more). A reader that finds one reads the text again exactly with
+    :func:`~valuecycles._text.check_json_bytes`, which says which are
+    integers and where; a case without one costs nothing more.
+
+    >>> wide_number(2**63), wide_number(1.8446744073709552e19), wide_number(52.5)
+    (True, True, False)
+    """
+    kind = type(value)
+    if kind is int:
+        return not INT_RANGE[0] <= value <= INT_RANGE[1]  # type: ignore[operator]
+    if kind is float:
+        return abs(value) >= 2.0**63 and float(value).is_integer()  # type: ignore[arg-type]
+    return False
 
 
 def line_column(text: str, index: int) -> tuple[int, int]:

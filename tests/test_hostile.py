@@ -258,13 +258,13 @@ def test_thousands_of_misspelt_references_take_linear_time() -> None:
         )
 
     started = time.perf_counter()
-    vc.loads(doc(3000, False), "yaml")
+    vc.loads(doc(1000, False), "yaml")
     good = time.perf_counter() - started
     started = time.perf_counter()
     with pytest.raises(vc.ValidationError) as info:
-        vc.loads(doc(3000, True), "yaml")
+        vc.loads(doc(1000, True), "yaml")
     bad = time.perf_counter() - started
-    assert len(info.value.errors) == 3000
+    assert len(info.value.errors) == 1000
     assert "did you mean 'aspiration-7'" in info.value.errors[7].message
     assert bad < 30 * good
 

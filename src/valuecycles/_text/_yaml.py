@@ -202,6 +202,10 @@ def _int_in_range(text: str) -> bool:
     return low <= value <= high
 
 
+class _Revisited(Exception):
+    """A node met twice: the document has aliases, so walk it again with care."""
+
+
 def _survey(root: yaml.Node, positions: bool) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
     """Where each path is, and what breaks the limits, before anything is constructed.
 
@@ -209,8 +213,29 @@ def _survey(root: yaml.Node, positions: bool) -> tuple[dict[str, tuple[int, int]
     values that aliases would add past their budget, an alias inside
     itself, keys that are not text, tags this reader does not construct,
     integers past 64 bits. The work is bounded by the document's size plus
-    the alias budget, however the aliases nest.
+    the alias budget, however the aliases nest. A document without aliases
+    (almost every one) takes a quicker walk that does not track which
+    nodes are open; the first node met twice sends it to the careful one.
     """
+    try:
+        return _walk(root, positions, careful=False)
+    except _Revisited:
+        return _walk(root, positions, careful=True)
+
+
+def _scalar_problem(node: Any, tag: str, path: str) -> Problem | None:
+    if tag not in _TAGS:
+        return _problem("syntax", path, f"the tag {tag!r} is not supported here", node)
+    if tag == _INT_TAG and len(node.value) > 18 and not _int_in_range(node.value):
+        shown = node.value if len(node.value) <= 30 else node.value[:30] + "..."
+        line, column = _at(node)
+        return attrs.evolve(out_of_range(path, shown), line=line, column=column)
+    return None
+
+
+def _walk(
+    root: yaml.Node, positions: bool, *, careful: bool
+) -> tuple[dict[str, tuple[int, int]], list[Problem]]:
     where: dict[str, tuple[int, int]] = {}
     problems: list[Problem] = []
     max_depth = LIMITS.max_depth
@@ -218,41 +243,22 @@ def _survey(root: yaml.Node, positions: bool) -> tuple[dict[str, tuple[int, int]
     seen: set[int] = set()
     open_nodes: set[int] = set()
     added = 0
-    # (node, path, depth, inside an alias); _EXIT closes a node.
+    mark = root.start_mark
+    if positions:
+        where["$"] = (mark.line + 1, mark.column + 1)
+    tag = root.tag
+    if tag != _MAP_TAG and tag != _SEQ_TAG:
+        found = _scalar_problem(root, tag, "$")
+        return where, [] if found is None else [found]
+    # (node, path, depth, inside an alias); _EXIT closes a node (careful walk only).
     stack: list[tuple[Any, str, int, bool]] = [(root, "$", 0, False)]
+    str_tag, map_tag, seq_tag = _STR_TAG, _MAP_TAG, _SEQ_TAG
     while stack:
         node, path, depth, aliased = stack.pop()
         if node is _EXIT:
             open_nodes.discard(depth)
             continue
-        if aliased:
-            added += 1
-            if added > budget:
-                problems.append(
-                    _problem(
-                        "too-many-aliases",
-                        path,
-                        f"aliases here repeat more than {budget:,} values; "
-                        "write the values out or use fewer aliases",
-                        node,
-                    )
-                )
-                break
-        if positions:
-            where[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         tag = node.tag
-        if tag not in _TAGS:
-            problems.append(
-                _problem("syntax", path, f"the tag {tag!r} is not supported here", node)
-            )
-            continue
-        if tag == _INT_TAG and len(node.value) > 18 and not _int_in_range(node.value):
-            shown = node.value if len(node.value) <= 30 else node.value[:30] + "..."
-            line, column = _at(node)
-            problems.append(attrs.evolve(out_of_range(path, shown), line=line, column=column))
-            continue
-        if tag != _MAP_TAG and tag != _SEQ_TAG:
-            continue
         if not isinstance(node, _COLLECTIONS[tag]):
             problems.append(_problem("syntax", path, f"the tag {tag!r} does not fit here", node))
             continue
@@ -275,31 +281,61 @@ def _survey(root: yaml.Node, positions: bool) -> tuple[dict[str, tuple[int, int]
             )
             continue
         if ident in seen:
+            if not careful:
+                raise _Revisited
             aliased = True
         else:
             seen.add(ident)
-        open_nodes.add(ident)
-        stack.append((_EXIT, "", ident, False))
+        if careful:
+            open_nodes.add(ident)
+            stack.append((_EXIT, "", ident, False))
         children: list[tuple[Any, str, int, bool]] = []
-        if tag == _MAP_TAG:
-            for key_node, value_node in node.value:
-                if key_node.tag != _STR_TAG or not isinstance(key_node, yaml.ScalarNode):
-                    kind = _KEY_KINDS.get(key_node.tag, "not a text")
-                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "..."
+        if tag == map_tag:
+            pairs: Any = node.value
+        else:
+            pairs = enumerate(node.value)
+        for key, child in pairs:
+            if tag == map_tag:
+                if key.tag != str_tag or not isinstance(key, yaml.ScalarNode):
+                    kind = _KEY_KINDS.get(key.tag, "not a text")
+                    shown = key.value if isinstance(key, yaml.ScalarNode) else "..."
                     problems.append(
                         _problem(
                             "wrong-type",
                             join_path(path, shown),
                             f"the key {shown!r} is {kind}; a key must be text "
                             f"(quote it: '{shown}')",
-                            key_node,
+                            key,
                         )
                     )
                     continue
-                children.append((value_node, join_path(path, key_node.value), depth + 1, aliased))
-        else:
-            for i, item in enumerate(node.value):
-                children.append((item, join_path(path, i), depth + 1, aliased))
+                key = key.value
+            child_path = join_path(path, key)
+            if aliased:
+                added += 1
+                if added > budget:
+                    problems.append(
+                        _problem(
+                            "too-many-aliases",
+                            child_path,
+                            f"aliases here repeat more than {budget:,} values; "
+                            "write the values out or use fewer aliases",
+                            child,
+                        )
+                    )
+                    return where, problems
+            if positions:
+                mark = child.start_mark
+                where[child_path] = (mark.line + 1, mark.column + 1)
+            child_tag = child.tag
+            if child_tag == str_tag:
+                continue
+            if child_tag in (map_tag, seq_tag):
+                children.append((child, child_path, depth + 1, aliased))
+                continue
+            found = _scalar_problem(child, child_tag, child_path)
+            if found is not None:
+                problems.append(found)
         stack.extend(reversed(children))
     return where, problems
 

@@ -123,8 +123,9 @@ def _cli_page() -> str:
             "",
             "Exit codes: `0` success; `1` invalid input (a document with errors, a "
             "missing file, an unsupported format); `2` a usage error (an unknown option, "
-            "a missing argument). Errors go to standard error; colour is used only on a "
-            "terminal, and never when `NO_COLOR` is set.",
+            "a missing argument); `3` valuecycles itself failed (a bug; `validate` "
+            "reports it as the problem `internal-error`, in its JSON too). Errors go to "
+            "standard error; colour is used only on a terminal, and never when `NO_COLOR` is set.",
             "",
             "```text",
             parser.format_help().rstrip(),

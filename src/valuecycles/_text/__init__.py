@@ -18,6 +18,7 @@ from valuecycles._text._formats import (
     FORMATS,
     Format,
     atomic_write,
+    check_json_bytes,
     decode_text,
     format_for,
     parse_text,
@@ -25,6 +26,8 @@ from valuecycles._text._formats import (
     read_text,
     serialize,
 )
+from valuecycles._text._limits import LIMITS, Limits, raised_limits, wide_number
+from valuecycles._text._lock import LockedFile, locked_file
 from valuecycles._text._rules import (
     CACHE_LIMIT,
     GOOD_IDS,
@@ -72,6 +75,7 @@ __all__ = [
     "INT_MAX",
     "INT_MIN",
     "KEY",
+    "LIMITS",
     "MAX_ID_LENGTH",
     "NULL_IS_EMPTY",
     "REQUIRED",
@@ -80,6 +84,8 @@ __all__ = [
     "Converter",
     "Format",
     "Invalid",
+    "Limits",
+    "LockedFile",
     "YamlProblem",
     "atomic_write",
     "check_bool",
@@ -88,6 +94,7 @@ __all__ = [
     "check_extra",
     "check_id",
     "check_int",
+    "check_json_bytes",
     "check_number",
     "check_period",
     "check_scalar",
@@ -103,6 +110,7 @@ __all__ = [
     "format_for",
     "id_tuple",
     "is_id",
+    "locked_file",
     "make_id",
     "needs_quotes",
     "new_id",
@@ -114,10 +122,12 @@ __all__ = [
     "parse_date",
     "parse_text",
     "parse_yaml",
+    "raised_limits",
     "read_bytes",
     "read_text",
     "serialize",
     "str_tuple",
     "to_tuple",
+    "wide_number",
     "with_positions",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
+import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -15,6 +17,15 @@ import orjson
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from valuecycles._text._limits import (
+    check_data,
+    check_size,
+    check_yaml_values,
+    invalid_text,
+    line_column,
+    surrogates,
+    too_deep,
+)
 from valuecycles._text._yaml import YamlProblem, dump_yaml, parse_yaml
 from valuecycles.errors import Problem, ValidationError
 
@@ -22,6 +33,7 @@ __all__ = [
     "FORMATS",
     "Format",
     "atomic_write",
+    "check_json_bytes",
     "decode_text",
     "format_for",
     "parse_text",
@@ -83,9 +95,83 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     """Parse document text; return the data and, for YAML, where each path is.
 
     Syntax errors raise :class:`ValidationError` with code ``syntax`` and the
-    line and column where the parser gives them.
+    line and column where the parser gives them. The limits of
+    :data:`~valuecycles._text.LIMITS` are checked before the work they
+    guard: the size first, then nesting, YAML aliases and integers past 64
+    bits (``too-large``, ``too-deep``, ``too-many-aliases``, ``out-of-range``),
+    in every format alike; a lone surrogate is ``invalid-text``.
+
+    >>> parse_text('{"a": [1, 2]}', "json")
+    ({'a': [1, 2]}, {})
+    >>> try:
+    ...     parse_text('{"a": 18446744073709551616}', "json")
+    ... except ValidationError as exc:
+    ...     print(exc.errors[0].path, exc.errors[0].code)
+    $.a out-of-range
     """
     kind = _check_format(fmt)
+    big = check_size(len(text))
+    if big is None and kind == "yaml":
+        big = check_yaml_values(text)
+    if big is not None:
+        raise ValidationError([big])
+    bad = surrogates(text)
+    if bad is not None:
+        text = bad[0]
+    data, where = _parse(text, kind)
+    problems = [] if kind == "yaml" and bad is None else check_data(data, marked=bad is not None)
+    if bad is not None and not problems:
+        line, column = line_column(text, bad[1])
+        problems = [invalid_text("$", line, column)]
+    if problems:
+        raise ValidationError([_placed(p, where) for p in problems])
+    return data, where
+
+
+def _placed(problem: Problem, where: dict[str, tuple[int, int]]) -> Problem:
+    if problem.line is not None or problem.path not in where:
+        return problem
+    line, column = where[problem.path]
+    return Problem(problem.path, problem.code, problem.message, line=line, column=column)
+
+
+#: A run of digits long enough to be an integer past 64 bits.
+_LONG_DIGITS = re.compile(r"\d{19}")
+#: Every digit to "0", every other byte to a space: a fast search for long runs.
+_DIGITS_ONLY = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+
+
+def check_json_bytes(raw: bytes, name: str | None = None) -> None:
+    """Refuse JSON bytes past a limit: the size, or an integer past 64 bits.
+
+    For a reader that parses JSON bytes itself (orjson and msgspec read an
+    integer of 2**64 or more as a float, and up to 2**64-1 as an integer):
+    when a run of 19 digits or more is found, the text is read exactly and
+    every out-of-range integer is reported with its path. A plain case
+    costs one fast pass over the bytes.
+
+    >>> check_json_bytes(b'{"value": 52}')
+    >>> try:
+    ...     check_json_bytes(b'{"value": 9223372036854775808}')
+    ... except ValidationError as exc:
+    ...     print(exc.errors[0].path, exc.errors[0].code)
+    $.value out-of-range
+    """
+    big = check_size(len(raw), name or "the document")
+    if big is not None:
+        raise ValidationError([big], source=name)
+    if b"0000000000000000000" not in raw.translate(_DIGITS_ONLY):
+        return
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return  # not JSON (or too deep): the reader says so in its own words
+    problems = check_data(data)
+    if problems:
+        raise ValidationError(problems, source=name)
+
+
+def _parse(text: str, kind: Format) -> tuple[Any, dict[str, tuple[int, int]]]:
     if kind == "yaml":
         try:
             return parse_yaml(text)
@@ -93,19 +179,27 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
             raise ValidationError([exc.problem]) from None
     if kind == "json":
         try:
-            return orjson.loads(text), {}
+            data = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
+            code = "too-deep" if "depth limit" in exc.msg else "syntax"
             raise ValidationError(
                 [
                     Problem(
                         "$",
-                        "syntax",
+                        code,
                         f"not valid JSON: {exc.msg}",
                         line=exc.lineno,
                         column=exc.colno,
                     )
                 ]
             ) from None
+        if _LONG_DIGITS.search(text):
+            # orjson reads integers past 64 bits as floats: read them exactly.
+            try:
+                data = json.loads(text)
+            except RecursionError:
+                raise ValidationError([too_deep("$")]) from None
+        return data, {}
     try:
         return tomllib.loads(text), {}
     except tomllib.TOMLDecodeError as exc:
@@ -122,6 +216,26 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise ValidationError([too_deep("$")]) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        found = _HUGE_INT.search(text)
+        line, column = line_column(text, found.start()) if found else (None, None)
+        raise ValidationError(
+            [
+                Problem(
+                    "$",
+                    "out-of-range",
+                    "an integer of thousands of digits is too large to keep in every "
+                    "format (integers go from -2**63 to 2**63-1); write it as text",
+                    line=line,
+                    column=column,
+                )
+            ]
+        ) from None
+
+
+_HUGE_INT = re.compile(r"[0-9_]{4000,}")
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -133,7 +247,11 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """A file's bytes; a missing file, a folder or an unreadable one is a clear error."""
     name = os.fspath(path)
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            big = check_size(os.fstat(handle.fileno()).st_size, name)
+            if big is not None:
+                raise ValidationError([big], source=name)
+            return handle.read()
     except FileNotFoundError:
         raise ValidationError(
             [Problem("$", "file-not-found", f"no such file: {name}")], source=name
@@ -201,11 +319,13 @@ def _toml_item(value: Any, key: str, depth: int, *, in_list: bool = False) -> An
             return _inline(value)
         items = [(k, _toml_item(v, k, depth + 1)) for k, v in value.items() if v is not None]
         table = tomlkit.document() if depth == 0 else tomlkit.table()
-        for k, v in [
-            *[(k, v) for k, v in items if not _opens_table(v)],
-            *[(k, v) for k, v in items if _opens_table(v)],
-        ]:
-            table.add(k, v)
+        with _appending(table):
+            for k, v in items:
+                if not _opens_table(v):
+                    table.add(k, v)
+        for k, v in items:
+            if _opens_table(v):
+                table.add(k, v)
         return table
     if isinstance(value, list):
         mappings = [v for v in value if isinstance(v, dict)]
@@ -227,10 +347,29 @@ def _toml_item(value: Any, key: str, depth: int, *, in_list: bool = False) -> An
 
 def _inline(value: dict[str, Any]) -> Any:
     table = tomlkit.inline_table()
-    for k, v in value.items():
-        if v is not None:
-            table.add(k, v)
+    with _appending(table):
+        for k, v in value.items():
+            if v is not None:
+                table.add(k, v)
     return table
+
+
+@contextlib.contextmanager
+def _appending(table: Any) -> Iterator[None]:
+    """Add plain keys to a new tomlkit table in linear time.
+
+    Before each plain key, tomlkit looks through every key already there for
+    the last one before a table, which makes a table of n keys cost n**2
+    (an ``extra`` of 8,000 keys: 15 s). While only plain keys are added, in
+    order, to a table that has no tables yet, that place is always the end,
+    which is where a parsing container appends without looking.
+    """
+    container = table if isinstance(table, tomlkit.TOMLDocument) else table.value
+    container.parsing(True)
+    try:
+        yield
+    finally:
+        container.parsing(False)
 
 
 def _opens_table(value: Any) -> bool:
@@ -253,19 +392,66 @@ def serialize(data: Any, fmt: str) -> str:
     return tomlkit.dumps(_toml_ready(data))
 
 
+#: A leftover temporary file without a process id is removed after this many seconds.
+_LEFTOVER_AGE: Final = 60.0
+
+
+def _writer_gone(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process's own writes end before it writes again
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    return False
+
+
+def _remove_leftovers(folder: Path, name: str) -> None:
+    """Remove ``.NAME.*.tmp`` files that a killed writer left behind."""
+    prefix = f".{name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        leftover = entry.name
+        if not (leftover.startswith(prefix) and leftover.endswith(".tmp")):
+            continue
+        middle = leftover[len(prefix) : -len(".tmp")]
+        pid_text = middle.split(".", 1)[0]
+        try:
+            if pid_text.isdigit() and "." in middle:
+                stale = _writer_gone(int(pid_text))
+            else:
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > _LEFTOVER_AGE
+            if stale and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
 def atomic_write(
     path: str | os.PathLike[str],
     write: str | bytes | Callable[[Any], None],
 ) -> None:
     """Write a file so that a crash leaves the old file or the new one, never half.
 
-    The content goes to a temporary file in the same folder, is flushed to
-    disk, and the temporary file is renamed over the target. An existing
-    file's permissions are kept.
+    The content goes to a temporary file in the same folder
+    (``.NAME.PID.RANDOM.tmp``), is flushed to disk, and the temporary file is
+    renamed over the target. An existing file's permissions are kept. The
+    temporary files a killed writer left beside the same target are removed
+    first: those whose writer's process is gone, and those without a
+    process id older than a minute; a live writer's file is never touched.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _remove_leftovers(folder, target.name)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(write, str):

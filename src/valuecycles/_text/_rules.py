@@ -20,6 +20,8 @@ from typing import Any, Final
 
 import attrs
 
+from valuecycles._text._limits import INT_RANGE, LIMITS, int_text, surrogates
+
 __all__ = [
     "CACHE_LIMIT",
     "GOOD_IDS",
@@ -103,8 +105,21 @@ def _wrong(expected: str, value: object) -> Invalid:
 
 
 def check_str(value: object) -> str:
+    """A string that can be written as UTF-8 (a lone surrogate is ``invalid-text``).
+
+    >>> try:
+    ...     check_str("a" + chr(0xD800))
+    ... except Invalid as exc:
+    ...     print(exc.code)
+    invalid-text
+    """
     if not isinstance(value, str):
         raise _wrong("a string", value)
+    if not value.isascii() and surrogates(value) is not None:
+        raise Invalid(
+            "invalid-text",
+            "the text holds a lone surrogate (a character that cannot be written as UTF-8)",
+        )
     return value
 
 
@@ -118,7 +133,23 @@ def check_text(value: object) -> str:
 
 
 def check_id(value: object) -> str:
-    """An id: a non-empty string without spaces at its ends or line breaks."""
+    """An id: a non-empty string without spaces at its ends or line breaks.
+
+    An id longer than :attr:`Limits.max_id_length <valuecycles._text.Limits>`
+    (1,000 characters) is ``too-long``; its message does not repeat it.
+
+    >>> try:
+    ...     check_id("x" * 5000)
+    ... except Invalid as exc:
+    ...     print(exc.code, exc)
+    too-long an id of 5,000 characters is longer than the limit of 1,000
+    """
+    if type(value) is str and len(value) > LIMITS.max_id_length:
+        raise Invalid(
+            "too-long",
+            f"an id of {len(value):,} characters is longer than the limit of "
+            f"{LIMITS.max_id_length:,}",
+        )
     check_text(value)
     assert isinstance(value, str)
     if value != value.strip() or "\n" in value or "\r" in value:
@@ -126,18 +157,16 @@ def check_id(value: object) -> str:
     return value
 
 
-#: The integers every format carries (JSON readers and TOML stop at 64 bits).
 #: The integers every format can carry: 64 bits, signed.
-INT_MIN: Final = -(2**63)
-INT_MAX: Final = 2**63 - 1
-_INT_RANGE: Final = (INT_MIN, INT_MAX)
+#: The integers every format can carry: 64 bits, signed.
+INT_MIN, INT_MAX = INT_RANGE
 
 
 def _check_int_range(value: int, what: str = "") -> None:
-    if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+    if not INT_RANGE[0] <= value <= INT_RANGE[1]:
         raise Invalid(
             "out-of-range",
-            f"{what}{value} is too large to keep in every format "
+            f"{what}{int_text(value)} is too large to keep in every format "
             "(integers go from -2**63 to 2**63-1); write it as text",
         )
 
@@ -221,6 +250,9 @@ def check_extra(value: object) -> dict[str, str | int | float | bool]:
     for key, item in value.items():
         if not isinstance(key, str):
             raise _wrong("string keys", key)
+        check_str(key)
+        if isinstance(item, str):
+            check_str(item)
         if not isinstance(item, SCALAR_TYPES):
             raise Invalid(
                 "wrong-type",
@@ -302,6 +334,7 @@ def is_id(value: object) -> bool:
     return (
         type(value) is str
         and value != ""
+        and len(value) <= LIMITS.max_id_length
         and value == value.strip()
         and "\n" not in value
         and "\r" not in value

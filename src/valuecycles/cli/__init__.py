@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module with an ``add_parser(subparsers)``
 function that registers it and sets ``run``. Exit codes: 0 success, 1
-invalid input, 2 usage errors. Errors go to stderr.
+invalid input, 2 usage errors, 3 a failure of valuecycles itself (``validate``
+reports it as ``internal-error``). Errors go to stderr.
 """
 
 from __future__ import annotations

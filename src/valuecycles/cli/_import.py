@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from valuecycles._text import locked_file
 from valuecycles.cli._common import (
     EXIT_OK,
     CommandError,
@@ -61,11 +62,29 @@ def add_parser(sub: Any) -> None:
         help="write the case to FILE instead of back to CASE",
     )
     parser.add_argument("--json", action="store_true", help="print what was done as JSON")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait while another command writes the same case (default: 30)",
+    )
     add_framework_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    # The whole read-modify-write holds the case's lock (when the case itself is
+    # written), so that two imports at once never lose each other's rows.
+    target = args.output or args.case
+    try:
+        with locked_file(target, timeout=args.wait):
+            return _import(args)
+    except ValidationError as exc:  # the lock: busy, or the file changed meanwhile
+        raise CommandError(f"cannot write {target}", problems=exc.errors) from None
+
+
+def _import(args: argparse.Namespace) -> int:
     from valuecycles._text import format_for
     from valuecycles.io import add_to_document, dump, import_observations, to_data
 

@@ -17,12 +17,20 @@ from valuecycles.cli._common import (
     framework_hint,
     print_problems,
 )
+from valuecycles.errors import Problem, ValidationReport
+
+#: The exit code when the library itself failed (a bug), not the document.
+EXIT_INTERNAL = 3
 
 EXAMPLES = """\
 examples:
   valuecycles validate examples/evaluators-network.yaml
   valuecycles validate cases/*.yaml --json
   valuecycles validate case.toml --framework my-framework.toml
+
+exit codes: 0 every file is valid; 1 a file has errors (or, with --strict,
+warnings); 2 a usage error; 3 valuecycles itself failed on a file (a bug:
+reported as the problem 'internal-error', in the JSON too).
 """
 
 
@@ -51,9 +59,14 @@ def run(args: argparse.Namespace) -> int:
     framework = framework_from_args(args)
     results: list[dict[str, Any]] = []
     failed = False
+    crashed = False
     style = Style(sys.stdout)
     for path in args.files:
-        report = read(path, framework=framework).report
+        try:
+            report = read(path, framework=framework).report
+        except Exception as exc:  # a bug in valuecycles: say so, never as an invalid case
+            crashed = True
+            report = ValidationReport([_internal(exc)])
         bad = not report.valid or (args.strict and bool(report.warnings))
         failed = failed or bad
         if args.json:
@@ -73,7 +86,40 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         if len(results) == 1:
             results[0].pop("file")
-            emit_json(results[0])
+            emit_json(_printable(results[0]))
         else:
-            emit_json(results)
+            emit_json(_printable(results))
+    if crashed:
+        return EXIT_INTERNAL
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _internal(exc: BaseException) -> Problem:
+    """An unexpected failure of the library, as a problem a program can tell apart."""
+    detail = _text(str(exc))
+    if len(detail) > 500:
+        detail = detail[:500] + "..."
+    return Problem(
+        "$",
+        "internal-error",
+        f"valuecycles failed on this file ({type(exc).__name__}: {detail}); "
+        "this is a bug in valuecycles, please report it",
+    )
+
+
+def _text(value: str) -> str:
+    """Text that is valid UTF-8: a lone surrogate is written as its escape."""
+    if value.isascii():
+        return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _printable(data: Any) -> Any:
+    """The report with every text valid UTF-8, so that the JSON can always be written."""
+    if isinstance(data, str):
+        return _text(data)
+    if isinstance(data, dict):
+        return {_printable(k): _printable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_printable(v) for v in data]
+    return data

@@ -11,7 +11,12 @@ from valuecycles.graph._results import Chain, ChainLink, Chains
 if TYPE_CHECKING:
     from valuecycles.graph._graph import ValueGraph
 
-__all__ = ["find_chains"]
+__all__ = ["DEFAULT_CUTOFF", "find_chains"]
+
+#: The most links a chain has unless ``cutoff`` says otherwise: enough to
+#: cross every cycle of the guide with a step or two inside some, never the
+#: hundreds of links a chain wandering through loops could have.
+DEFAULT_CUTOFF = 12
 
 
 def _distances(targets: set[str], pred: dict[str, list[str]]) -> dict[str, int]:
@@ -48,6 +53,32 @@ def _has_cycle(nodes: set[str], succ: dict[str, list[str]]) -> bool:
     return seen < len(nodes)
 
 
+def _probe(
+    start: str,
+    far: int,
+    avoid: set[str],
+    succ: dict[str, list[str]],
+    dist: dict[str, int],
+) -> bool:
+    """Whether a shortest route from ``start`` to a target avoids ``avoid``, found greedily.
+
+    Each step takes the first successor one link nearer a target that is
+    not avoided; the route is simple because each step is nearer. Cheap
+    (the links looked at on one route), and usually enough: only when it
+    fails is the exact search of :func:`_reaches` needed.
+    """
+    node = start
+    while far > 0:
+        for nxt in succ.get(node, ()):
+            if dist.get(nxt) == far - 1 and nxt not in avoid:
+                break
+        else:
+            return False
+        node = nxt
+        far -= 1
+    return True
+
+
 def _reaches(
     start: str,
     targets: set[str],
@@ -57,6 +88,8 @@ def _reaches(
     dist: dict[str, int],
 ) -> bool:
     """Whether a target is within ``links`` links of ``start`` by a path avoiding ``avoid``."""
+    if _probe(start, dist[start], avoid, succ, dist):
+        return True
     frontier = [start]
     seen = {start}
     for _ in range(links):
@@ -83,7 +116,16 @@ def find_chains(
     cutoff: int | None = None,
     limit: int = 1000,
 ) -> Chains:
-    """Chains from ``from_cycle`` to ``to_cycle``; see :meth:`ValueGraph.chains`."""
+    """Chains from ``from_cycle`` to ``to_cycle``; see :meth:`ValueGraph.chains`.
+
+    ``cutoff=None`` is :data:`DEFAULT_CUTOFF` (12) links. Each step of the
+    walk enters only an indicator from which a target can still be reached
+    within the cutoff by a path off the chain so far; a greedy probe along
+    the shortest routes answers that in the links of one route, and only
+    when it fails does an exact search run. So the work is bounded by the
+    chains returned times the cutoff and the links looked at, never by the
+    loops or dead ends the walk avoids.
+    """
     fw = vg.framework
     start_key = fw.cycle(from_cycle).key
     end_key = fw.cycle(to_cycle).key
@@ -97,7 +139,7 @@ def find_chains(
     starts = sorted(i for i, c in cycle_of.items() if c == start_key)
     targets = {i for i, c in cycle_of.items() if c == end_key}
     dist = _distances(targets, pred)
-    budget = cutoff if cutoff is not None else len(cycle_of)
+    budget = cutoff if cutoff is not None else DEFAULT_CUTOFF
     # Where flows loop, the distances above may count on an indicator already
     # on the path; then each step is checked exactly, so that no part of the
     # walk is a dead end and the work stays bounded by the chains found.

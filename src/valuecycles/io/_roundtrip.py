@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from valuecycles._text import (
-    atomic_write,
     decode_text,
     format_for,
+    locked_file,
     needs_quotes,
     parse_text,
     read_bytes,
@@ -71,7 +71,11 @@ def add_to_document(
     in the framework's order). Comments, key order, quoting and layout of
     the existing text are kept. The result goes to ``output`` (the file
     itself by default), written atomically; the format comes from the
-    file's suffix.
+    file's suffix. The file written is held with
+    :func:`~valuecycles._text.locked_file` from before it is read until it
+    is written, so two writers never lose each other's additions (a second
+    one waits; ``file-busy`` after the timeout, ``file-changed`` if another
+    program changed the file meanwhile).
 
     Raises :class:`~valuecycles.ValidationError` when the file cannot be
     read or a key path runs into something that is not a mapping or a list;
@@ -79,9 +83,17 @@ def add_to_document(
     """
     source = Path(path)
     fmt = format_for(source)
-    raw = decode_text(read_bytes(source), os.fspath(source), keep_bom=True)
-    text = add_to_text(raw, fmt, additions, source=os.fspath(source))
-    atomic_write(output if output is not None else source, text.encode("utf-8"))
+    target = Path(output) if output is not None else source
+    if target != source:
+        raw = decode_text(read_bytes(source), os.fspath(source), keep_bom=True)
+        text = add_to_text(raw, fmt, additions, source=os.fspath(source))
+        with locked_file(target) as locked:
+            locked.write(text)
+        return
+    with locked_file(source) as locked:
+        raw = locked.read_text(keep_bom=True)
+        text = add_to_text(raw, fmt, additions, source=os.fspath(source))
+        locked.write(text)
 
 
 def add_to_text(

@@ -31,12 +31,6 @@ def test_fuzzed_documents_in_every_format_never_escape_or_hang() -> None:
     assert found == {"escapes": 0, "hangs": 0, "memory": 0, "crashes": 0}, result
 
 
-@pytest.mark.xfail(
-    reason="io/_tables.py (the lead's): a header row with a lone carriage return raises "
-    "_csv.Error in _delimiter, and the missing-field check scans every problem so far "
-    "for each row (5,000 bad rows: 8 s)",
-    strict=False,
-)
 def test_fuzzed_observation_tables_never_escape_or_hang() -> None:
     result = fuzz.run(60, SEED, kinds=("csv", "xlsx"), show=3)
     assert result["documents"] > 5

@@ -11,6 +11,7 @@ UnknownFrameworkError
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections.abc import Collection, Iterable
 from typing import Any, Final, Literal
@@ -58,7 +59,7 @@ def join_path(path: str, step: str | int) -> str:
 
 _MAX_KNOWN: Final = 12
 #: Did-you-mean looks at no more candidates than this, the closest in length.
-_MAX_CANDIDATES: Final = 200
+_MAX_CANDIDATES: Final = 40
 #: ... and never for a name longer than this (nothing is close to it).
 _MAX_NAME: Final = 200
 
@@ -83,8 +84,8 @@ def closest(name: str, known: Collection[str]) -> str | None:
     """The known name most like ``name``, if one is close enough, else None.
 
     The cost is bounded whatever the input: a name over 200 characters gets
-    no suggestion, and only the 200 known names nearest to it in length are
-    compared.
+    no suggestion, and only the 40 known names nearest to it in length are
+    compared (about a millisecond, however many names are known).
 
     >>> from valuecycles.errors import closest
     >>> closest("respnse-time", ["response-time", "adoption"])
@@ -97,7 +98,9 @@ def closest(name: str, known: Collection[str]) -> str | None:
     candidates = [k for k in known if len(k) <= 2 * _MAX_NAME]
     if len(candidates) > _MAX_CANDIDATES:
         size = len(name)
-        candidates = sorted(candidates, key=lambda k: (abs(len(k) - size), k))[:_MAX_CANDIDATES]
+        candidates = heapq.nsmallest(
+            _MAX_CANDIDATES, candidates, key=lambda k: (abs(len(k) - size), k)
+        )
     close = difflib.get_close_matches(name, candidates, n=1)
     return close[0] if close else None
 

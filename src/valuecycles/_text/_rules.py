@@ -158,7 +158,6 @@ def check_id(value: object) -> str:
 
 
 #: The integers every format can carry: 64 bits, signed.
-#: The integers every format can carry: 64 bits, signed.
 INT_MIN, INT_MAX = INT_RANGE
 
 

@@ -11,6 +11,7 @@ checks (references, ids, cycles) still report their problems in the same go.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -24,9 +25,11 @@ from valuecycles._text import (
     decode_text,
     format_for,
     parse_text,
+    raised_limits,
     read_bytes,
     read_text,
     serialize,
+    wide_number,
     with_positions,
 )
 from valuecycles.errors import Problem, ValidationError, ValidationReport
@@ -105,20 +108,39 @@ def _read(data: object, framework: Framework | None, where: Where) -> ReadResult
     return _checked(case, framework, where)
 
 
+def _wide(case: Case) -> bool:
+    """Whether a number of the case may have been a JSON integer past 64 bits (read as a float)."""
+    for obs in case.observations:
+        if wide_number(obs.value) or (obs.extra and any(map(wide_number, obs.extra.values()))):
+            return True
+    for _key, _round, _i, element in case.elements():
+        if any(map(wide_number, getattr(element, "extra", {}).values())):
+            return True
+        for measure in (getattr(element, "baseline", None), getattr(element, "target", None)):
+            if measure is not None and wide_number(measure.value):
+                return True
+        if any(wide_number(m.value) for m in getattr(element, "milestones", ())):
+            return True
+    extras = [case.extra, case.community.extra, *(f.extra for f in case.flows)]
+    extras += [s.extra for s in case.stories] + [t.extra for s in case.stories for t in s.steps]
+    return any(wide_number(v) for extra in extras if extra for v in extra.values())
+
+
 def _read_json(raw: bytes | str, framework: Framework | None, name: str) -> ReadResult:
     case = from_json(raw)
-    if case is not None:
+    if case is not None and not _wide(case):
         return _checked(case, framework, {})
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        # Read again the usual way, which says where the text or the JSON breaks.
-        try:
-            text = decode_text(raw, name) if isinstance(raw, bytes) else raw
-        except ValidationError as exc:
-            return _failed(list(exc.errors), [], {})
+    if case is not None:
+        # An integer past 64 bits became a float: the exact reading says where.
+        text = raw if isinstance(raw, str) else raw.decode("utf-8")
         return _read_text(text, "json", framework)
-    return _read(data, framework, {})
+    # Read the usual way, which says where the text or the JSON breaks, and
+    # which integers are past 64 bits (orjson would make floats of some).
+    try:
+        text = decode_text(raw, name) if isinstance(raw, bytes) else raw
+    except ValidationError as exc:
+        return _failed(list(exc.errors), [], {})
+    return _read_text(text, "json", framework)
 
 
 def _read_text(text: str, fmt: str, framework: Framework | None) -> ReadResult:
@@ -129,11 +151,16 @@ def _read_text(text: str, fmt: str, framework: Framework | None) -> ReadResult:
     return _read(data, framework, where)
 
 
+def _limited(limits: Mapping[str, int] | None) -> contextlib.AbstractContextManager[Any]:
+    return raised_limits(**limits) if limits else contextlib.nullcontext()
+
+
 def reads(
     text: str | bytes | Mapping[str, Any],
     format: str = "yaml",
     *,
     framework: Framework | None = None,
+    limits: Mapping[str, int] | None = None,
 ) -> ReadResult:
     """Read a case from text in ``format`` in one pass, never raising for a bad document.
 
@@ -142,13 +169,19 @@ def reads(
     used). The result holds the ``case`` (None when there are errors) and
     the ``report``: every error and every warning, with lines.
 
+    ``limits`` raises the bounds a document is read within, for this call
+    (``{"max_bytes": 256 * 2**20}``; the names and defaults are those of
+    ``valuecycles._text.LIMITS``: ``max_bytes``, ``max_depth``,
+    ``max_alias_nodes``, ``max_id_length``, ``max_yaml_values``). A document
+    past one is a problem (``too-large``, ``too-deep``, ...), never a hang.
+
     >>> import valuecycles as vc
     >>> result = vc.reads('{"schema_version": 1, "framework": "wenger-trayner", '
     ...                   '"community": {"name": "Evaluators"}}', "json")
     >>> result.case.community.name, result.report.valid
     ('Evaluators', True)
     """
-    with gc_paused():
+    with gc_paused(), _limited(limits):
         if not isinstance(text, str | bytes):  # data already parsed
             return _read(dict(text) if isinstance(text, Mapping) else text, framework, {})
         fmt = format_for("", format)
@@ -162,7 +195,12 @@ def reads(
         return _read_text(text, fmt, framework)
 
 
-def read(path: str | os.PathLike[str], *, framework: Framework | None = None) -> ReadResult:
+def read(
+    path: str | os.PathLike[str],
+    *,
+    framework: Framework | None = None,
+    limits: Mapping[str, int] | None = None,
+) -> ReadResult:
     """Read a case file in one pass, never raising for a bad document (see :func:`reads`).
 
     A file that cannot be read (missing, not UTF-8, of an unknown suffix) is
@@ -175,7 +213,7 @@ def read(path: str | os.PathLike[str], *, framework: Framework | None = None) ->
     """
     try:
         fmt = format_for(path)
-        with gc_paused():
+        with gc_paused(), _limited(limits):
             if fmt == "json":
                 raw = read_bytes(path)
                 raw = raw[len(_BOM) :] if raw.startswith(_BOM) else raw
@@ -190,6 +228,7 @@ def loads(
     format: str = "yaml",
     *,
     framework: Framework | None = None,
+    limits: Mapping[str, int] | None = None,
 ) -> Case:
     """Read a case from text in ``format`` (``json``, ``yaml`` or ``toml``), or parsed data.
 
@@ -206,10 +245,15 @@ def loads(
     >>> vc.loads(case.to_dict()) == case
     True
     """
-    return reads(text, format, framework=framework).raise_for_errors()
+    return reads(text, format, framework=framework, limits=limits).raise_for_errors()
 
 
-def load(path: str | os.PathLike[str], *, framework: Framework | None = None) -> Case:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    framework: Framework | None = None,
+    limits: Mapping[str, int] | None = None,
+) -> Case:
     """Read and validate a case file; the format comes from the suffix.
 
     Raises :class:`~valuecycles.ValidationError` listing every problem, each
@@ -220,7 +264,7 @@ def load(path: str | os.PathLike[str], *, framework: Framework | None = None) ->
     >>> vc.load("examples/evaluators-network.yaml").community.name
     'Evaluation practitioners network'
     """
-    return read(path, framework=framework).raise_for_errors(os.fspath(path))
+    return read(path, framework=framework, limits=limits).raise_for_errors(os.fspath(path))
 
 
 def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:

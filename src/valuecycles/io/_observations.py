@@ -214,7 +214,9 @@ def _observation(
         else:
             fields[column] = cell
     for column in _REQUIRED:
-        if column not in fields and not any(p.path == f"$[{row}].{column}" for p in problems):
+        if column not in fields and not any(
+            p.path == f"$[{row}].{column}" for p in problems[before:]
+        ):
             problems.append(_problem(row, column, "missing-field", "the cell is empty"))
     if "value" in fields and kinds.get(fields.get("indicator", "")) != "qualitative":
         number = _number(fields["value"])

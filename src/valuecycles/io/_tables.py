@@ -291,10 +291,11 @@ Row = tuple[int, Sequence[str | BadCell]]
 
 def _delimiter(text: str) -> str:
     """``;`` when the header row is split by semicolons, else ``,``."""
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader(io.StringIO(first, newline="")), [])
     if len(header) > 1:
         return ","
-    semi = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=";"), [])
+    semi = next(csv.reader(io.StringIO(first, newline=""), delimiter=";"), [])
     return ";" if len(semi) > 1 else ","
 
 

@@ -128,6 +128,23 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The whole read-modify-write holds the case's lock, as import does, so that a
+    # derive and another writer at once never lose each other's work.
+    if args.dry_run:
+        return _derive(args)
+    from valuecycles._text import locked_file
+
+    target = args.output or args.case
+    try:
+        with locked_file(target):
+            return _derive(args)
+    except ValidationError as exc:  # the lock: busy, or the file changed meanwhile
+        if any(p.code in ("file-busy", "file-changed") for p in exc.errors):
+            raise CommandError(f"cannot write {target}", problems=exc.errors) from None
+        raise
+
+
+def _derive(args: argparse.Namespace) -> int:
     try:
         from valuecycles.logs import EVENT_COLUMNS, derive, salt_from
     except ImportError as exc:

@@ -194,9 +194,10 @@ def test_yaml_framework_file_errors_have_paths_and_lines(tmp_path: Path) -> None
         ("$.cycles[0].guidance.wishes", "unknown-round"),
         ("$.cycles[1].key", "duplicate-id"),
     }
+    # At the key itself (its line and column), not at its value.
     assert (found[("$.colour", "unknown-key")].line, found[("$.colour", "unknown-key")].column) == (
         4,
-        9,
+        1,
     )
     assert found[("$.cycles[0].role", "invalid-value")].line == 8
     assert found[("$.cycles[0].guidance.aspirations.lead", "wrong-type")].line == 12

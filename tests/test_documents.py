@@ -460,3 +460,25 @@ def test_a_write_keeps_the_files_permissions(tmp_path: Path) -> None:
     path.chmod(0o600)
     vc.dump(GOLDEN, path)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_unknown_key_is_reported_at_its_own_line_not_its_values() -> None:
+    text = (
+        "schema_version: 1\nframework: wenger-trayner\ncommunity:\n  name: X\n  bogus:\n    - 1\n"
+    )
+    [problem] = vc.reads(text).report.errors
+    assert (problem.path, problem.code, problem.line, problem.column) == (
+        "$.community.bogus",
+        "unknown-key",
+        5,
+        3,
+    )
+
+
+def test_limits_can_be_raised_for_one_read() -> None:
+    deep = "schema_version: 1\nframework: wenger-trayner\ncommunity: {name: X}\nextra: " + (
+        "[" * 70 + "]" * 70 + "\n"
+    )
+    assert [p.code for p in vc.reads(deep).report.errors] == ["too-deep"]
+    raised = vc.reads(deep, limits={"max_depth": 100}).report.errors
+    assert "too-deep" not in [p.code for p in raised]

@@ -295,7 +295,9 @@ def _walk(
         else:
             pairs = enumerate(node.value)
         for key, child in pairs:
+            at = child  # where the value's problems point: a key's own line, an item's
             if tag == map_tag:
+                at = key
                 if key.tag != str_tag or not isinstance(key, yaml.ScalarNode):
                     kind = _KEY_KINDS.get(key.tag, "not a text")
                     shown = key.value if isinstance(key, yaml.ScalarNode) else "..."
@@ -325,7 +327,7 @@ def _walk(
                     )
                     return where, problems
             if positions:
-                mark = child.start_mark
+                mark = at.start_mark
                 where[child_path] = (mark.line + 1, mark.column + 1)
             child_tag = child.tag
             if child_tag == str_tag:

@@ -139,7 +139,7 @@ def test_export_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_report_with_case_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "portfolio.html"
     assert main(["portfolio", FILE, "report", "-o", str(page), "--with-case-reports"]) == 0
-    assert "and 5 case reports" in capsys.readouterr().out
+    assert "(and 5 case reports)" in capsys.readouterr().err  # confirmed on stderr
     text = page.read_text()
     assert "href='portfolio-cases/coastal-nurses.html'" in text
     assert (tmp_path / "portfolio-cases" / "coastal-nurses.html").is_file()

@@ -23,6 +23,7 @@ from valuecycles.cli._common import (
     iso_date,
     print_problems,
     table,
+    wrote,
 )
 
 ACTIONS = {
@@ -361,7 +362,7 @@ def _export(result: Any, output: str | None) -> None:
         atomic_write(output, text)
     except OSError as exc:
         raise CommandError(f"cannot write {output}: {exc.strerror or exc}") from None
-    sys.stdout.write(f"{output}: {Style(sys.stdout).green('written')}\n")
+    wrote(output)
 
 
 def _report(portfolio: Any, result: Any, args: argparse.Namespace) -> None:
@@ -381,8 +382,7 @@ def _report(portfolio: Any, result: Any, args: argparse.Namespace) -> None:
         except OSError as exc:
             raise CommandError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     extra = len(written) - 1
-    also = f" (and {extra} case report{'s' if extra != 1 else ''})" if extra else ""
-    sys.stdout.write(f"{written[0]}: {Style(sys.stdout).green('written')}{also}\n")
+    wrote(written[0], f"and {extra} case report{'s' if extra != 1 else ''}" if extra else "")
 
 
 @contextmanager

@@ -39,6 +39,10 @@ STRUCTURAL = {
     "unknown-cycle",
     "empty-story",
     "unsupported-version",
+    # A schema is made for one framework, so it names it: a case naming another
+    # one fits no schema of the guide's.
+    "unknown-framework",
+    "framework-mismatch",
 }
 
 

@@ -10,7 +10,7 @@ import networkx as nx
 from valuecycles.framework import Framework
 from valuecycles.model import Case
 
-__all__ = ["RELATIONS", "FlowInfo", "build_parts", "node_id"]
+__all__ = ["RELATIONS", "FlowInfo", "build_parts", "flow_parts", "node_id"]
 
 #: The edge keys, one per relation.
 RELATIONS: Final = (
@@ -54,10 +54,63 @@ def _set_if(attrs: dict[str, Any], key: str, value: Any) -> None:
         attrs[key] = value
 
 
-def build_parts(
+def flow_parts(
     case: Case, framework: Framework
-) -> tuple[nx.MultiDiGraph[str], dict[tuple[str, str], FlowInfo], dict[str, str]]:
-    """The graph of a case, its flows (declared flag and stories) and indicators' cycles.
+) -> tuple[dict[tuple[str, str], FlowInfo], dict[str, str], dict[tuple[str, str], dict[str, Any]]]:
+    """The flows of a case (declared flag and stories), indicators' cycles, declared attributes.
+
+    What the chain and upstream queries need, without the graph: a flow
+    joins indicator A to B where one is declared, or where a step of a
+    story cites A and the next step that cites any indicator cites B.
+    """
+    resolve = framework.resolve
+    indicator_cycle: dict[str, str] = {}
+    for key, plan in case.cycles.items():
+        cycle = resolve(key) or key
+        for ind in plan.indicators:
+            indicator_cycle.setdefault(ind.id, cycle)
+    implied: dict[tuple[str, str], list[str]] = {}
+    for story in case.stories:
+        sid = story.id
+        prev_cited: tuple[str, ...] = ()
+        for step in story.steps:
+            cited = tuple(ref for ref in step.indicators if ref in indicator_cycle)
+            for a in prev_cited if cited else ():
+                for b in cited:
+                    if a != b:
+                        backers = implied.setdefault((a, b), [])
+                        if not backers or backers[-1] != sid:
+                            backers.append(sid)
+            if cited:  # a step that cites nothing is passed over, not a break
+                prev_cited = cited
+    flows: dict[tuple[str, str], FlowInfo] = {}
+    declared: dict[tuple[str, str], dict[str, Any]] = {}
+    for flow in case.flows:
+        pair = (flow.from_, flow.to)
+        if (
+            flow.from_ != flow.to
+            and flow.from_ in indicator_cycle
+            and flow.to in indicator_cycle
+            and pair not in declared
+        ):
+            attrs: dict[str, Any] = {}
+            _set_if(attrs, "rationale", flow.rationale)
+            declared[pair] = _with_extra(attrs, flow.extra)
+    for pair in declared:
+        flows[pair] = (True, tuple(implied.get(pair, ())))
+    for pair, backers in implied.items():
+        if pair not in flows:
+            flows[pair] = (False, tuple(backers))
+    return flows, indicator_cycle, declared
+
+
+def build_parts(
+    case: Case,
+    framework: Framework,
+    flows: dict[tuple[str, str], FlowInfo],
+    declared: dict[tuple[str, str], dict[str, Any]],
+) -> nx.MultiDiGraph[str]:
+    """The networkx graph of a case, given its flows (from :func:`flow_parts`).
 
     Nodes and edges are prepared as tuples and added in two calls. A
     reference that does not resolve to an element of the right kind is left
@@ -124,8 +177,7 @@ def build_parts(
                 if ref in indicator_cycle
             )
 
-    # Stories: the story node, its steps, tells/follows/cites, and implied flows.
-    implied: dict[tuple[str, str], list[str]] = {}
+    # Stories: the story node, its steps, tells/follows/cites.
     tells, follows, cites = _REL["tells"], _REL["follows"], _REL["cites"]
     for story in case.stories:
         sid = story.id
@@ -140,7 +192,6 @@ def build_parts(
             _with_extra(attrs, story.extra)
         nodes.append((snode, attrs))
         prev_node: str | None = None
-        prev_cited: tuple[str, ...] = ()
         for n, step in enumerate(story.steps):
             step_node = f"step:{sid}/{n}"
             cycle = resolve(step.cycle) or step.cycle
@@ -161,34 +212,8 @@ def build_parts(
             cited = tuple(ref for ref in step.indicators if ref in indicator_cycle)
             for ref in cited:
                 edges.append((step_node, f"indicator:{ref}", "cites", cites))
-            for a in prev_cited if cited else ():
-                for b in cited:
-                    if a != b:
-                        backers = implied.setdefault((a, b), [])
-                        if not backers or backers[-1] != sid:
-                            backers.append(sid)
             prev_node = step_node
-            if cited:  # a step that cites nothing is passed over, not a break
-                prev_cited = cited
 
-    flows: dict[tuple[str, str], FlowInfo] = {}
-    declared: dict[tuple[str, str], dict[str, Any]] = {}
-    for flow in case.flows:
-        pair = (flow.from_, flow.to)
-        if (
-            flow.from_ != flow.to
-            and flow.from_ in indicator_cycle
-            and flow.to in indicator_cycle
-            and pair not in declared
-        ):
-            attrs = {}
-            _set_if(attrs, "rationale", flow.rationale)
-            declared[pair] = _with_extra(attrs, flow.extra)
-    for pair in declared:
-        flows[pair] = (True, tuple(implied.get(pair, ())))
-    for pair, backers in implied.items():
-        if pair not in flows:
-            flows[pair] = (False, tuple(backers))
     for (a, b), (is_declared, told) in flows.items():
         attrs = {
             "relation": "flows",
@@ -203,4 +228,4 @@ def build_parts(
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(cast(Any, edges))  # the stubs miss (u, v, key, data) tuples
-    return graph, flows, indicator_cycle
+    return graph

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections import Counter
+from collections.abc import Callable
 from typing import IO, Any
 
 import attrs
@@ -14,7 +15,7 @@ from valuecycles._gc import gc_paused
 from valuecycles.errors import UnknownElementError
 from valuecycles.evidence import story_summaries
 from valuecycles.framework import Framework
-from valuecycles.graph._build import FlowInfo, build_parts
+from valuecycles.graph._build import FlowInfo, build_parts, flow_parts
 from valuecycles.graph._chains import find_chains
 from valuecycles.graph._gaps import find_gaps
 from valuecycles.graph._results import (
@@ -65,7 +66,7 @@ class ValueGraph:
     ['flows', 'signals']
     """
 
-    graph: nx.MultiDiGraph[str]
+    _make_graph: Callable[[], nx.MultiDiGraph[str]] = attrs.field(repr=False)
     case: Case
     framework: Framework
     _flows: dict[tuple[str, str], FlowInfo] = attrs.field(repr=False)
@@ -74,6 +75,17 @@ class ValueGraph:
     _pred: dict[str, list[str]] = attrs.field(repr=False)
     as_of: _dt.date | None = attrs.field(default=None, kw_only=True)
     _dated: dict[_dt.date, ValueGraph] = attrs.field(factory=dict, init=False, repr=False)
+    # What is made on first use: the networkx graph, the stories' statuses.
+    _made: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """The frozen networkx graph (made on first use: chains and upstream do without it)."""
+        made = self._made.get("graph")
+        if made is None:
+            with gc_paused():  # tens of thousands of nodes and edges, no garbage cycles
+                made = self._made["graph"] = self._make_graph()
+        return made
 
     def __repr__(self) -> str:
         return (
@@ -97,7 +109,12 @@ class ValueGraph:
         return self._succ, self._pred
 
     def _status(self, story_id: str) -> str:
-        return str(self.graph.nodes[f"story:{story_id}"]["verification"])
+        statuses = self._made.get("statuses")
+        if statuses is None:
+            statuses = self._made["statuses"] = {
+                s.id: s.verification.status for s in self.case.stories
+            }
+        return str(statuses[story_id])
 
     def _link(self, a: str, b: str, cache: dict[tuple[str, str], ChainLink]) -> ChainLink:
         link = cache.get((a, b))
@@ -411,8 +428,15 @@ def build_graph(
 
         framework = case_framework(case.framework, case.framework_version)
     case = case.until(as_of)
-    with gc_paused():  # tens of thousands of nodes and edges, no garbage cycles
-        graph, flows, indicator_cycle = build_parts(case, framework)
+    with gc_paused():
+        flows, indicator_cycle, declared = flow_parts(case, framework)
+    fw = framework
+
+    def make() -> nx.MultiDiGraph[str]:
+        graph = build_parts(case, fw, flows, declared)
+        nx.freeze(graph)
+        return graph
+
     position = {key: i for i, key in enumerate(framework.cycle_keys)}
     last = len(position)
 
@@ -428,5 +452,4 @@ def build_graph(
         targets.sort(key=order)
     for sources in pred.values():
         sources.sort(key=order)
-    nx.freeze(graph)
-    return ValueGraph(graph, case, framework, flows, indicator_cycle, succ, pred, as_of=as_of)
+    return ValueGraph(make, case, framework, flows, indicator_cycle, succ, pred, as_of=as_of)

@@ -684,3 +684,24 @@ def test_cli_update_replaces_a_changed_figure(
     assert "updated    i-active-members 2026-01: 60 -> 6" in capsys.readouterr().out
     values = [o.value for o in vc.load(path).observations]
     assert values == [5, 3, 6] or sorted(values) == [3, 5, 6]
+
+
+def test_cli_update_keeps_the_files_comments_and_replaces_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "case.yaml"
+    vc.dump(case_for({"active-members": {}}), path)
+    path.write_text("# a comment a person wrote\n" + path.read_text())
+    args = ["derive", str(path), "--events", f"ev={DATA / 'slack'}", "--k", "1"]
+    args += ["--as-of", "2026-04-01"]
+    assert main(args) == 0
+    before = [o.value for o in vc.load(path).observations]
+    first = path.read_text()
+    changed = first.replace("value: 6\n", "value: 60\n", 1)
+    assert changed != first
+    path.write_text(changed)
+    assert main([*args, "--update"]) == 0
+    capsys.readouterr()
+    text = path.read_text()
+    assert text.startswith("# a comment a person wrote\n")
+    assert [o.value for o in vc.load(path).observations] == before  # replaced where it stood

@@ -303,3 +303,34 @@ def test_toml_empty_and_inline_tables_take_additions() -> None:
         "aspirations": [{"id": "b", "text": "B"}],
         "conditions": [{"id": "c", "text": "C"}],
     }
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (
+            "yaml",
+            "# mine\nobservations:\n  - {indicator: a, value: 1}  # one\n"
+            "  - {indicator: b, value: 2}\n",
+        ),
+        (
+            "toml",
+            '# mine\n[[observations]]\nindicator = "a"\nvalue = 1\n\n'
+            '[[observations]]\nindicator = "b"\nvalue = 2\n',
+        ),
+        (
+            "json",
+            '{\n  "observations": [\n    {"indicator": "a", "value": 1},\n'
+            '    {"indicator": "b", "value": 2}\n  ]\n}\n',
+        ),
+    ],
+)
+def test_an_index_last_in_the_key_path_replaces_that_item(fmt: str, text: str) -> None:
+    from valuecycles._text import parse_text
+    from valuecycles.io._roundtrip import add_to_text
+
+    new = add_to_text(text, fmt, [(("observations", 1), {"indicator": "b", "value": 20})])
+    data, _ = parse_text(new, fmt)
+    assert data["observations"] == [{"indicator": "a", "value": 1}, {"indicator": "b", "value": 20}]
+    if fmt != "json":
+        assert new.startswith("# mine\n")

@@ -152,7 +152,7 @@ def _derive(args: argparse.Namespace) -> int:
             f"derive needs the logs extra: pip install 'valuecycles[logs]' ({exc})"
         ) from None
     from valuecycles._text import format_for
-    from valuecycles.io import add_to_document, dump, to_data
+    from valuecycles.io import add_to_document, dump
 
     events = _pairs(args.events, "--events")
     mapping = _pairs(args.map, "--map")
@@ -203,16 +203,13 @@ def _derive(args: argparse.Namespace) -> int:
     if not args.dry_run:
         added = new_case.observations[len(case.observations) :]
         try:
-            if report.updated or (args.output and format_for(args.output) != format_for(args.case)):
-                # Replacing observations needs the whole document written again.
+            if args.output and format_for(args.output) != format_for(args.case):
                 dump(new_case, output, framework=framework)
                 written = True
-            elif added or args.output:
-                add_to_document(
-                    args.case,
-                    [(("observations",), to_data(obs)) for obs in added],
-                    output=args.output,
-                )
+            elif added or args.output or report.updated:
+                # A figure that changed replaces its observation where it stands in the
+                # file; the rest is appended. Comments and layout are kept either way.
+                add_to_document(args.case, _write_back(case, new_case), output=args.output)
                 written = True
         except ValidationError as exc:
             raise CommandError(f"cannot write {output}", problems=exc.errors) from None
@@ -261,11 +258,30 @@ def _print_report(report: Any, output: str, *, written: bool, dry_run: bool, upd
     elif written:
         verb = "added" if not report.updated else "added or updated"
         out.write(f"{output}: {style.green(verb)} {what}{tail}\n")
-        if report.updated:
-            err.write(
-                f"valuecycles: {output}: written anew to replace figures; "
-                "its comments and layout were not kept\n"
-            )
     else:
         out.write(f"{output}: nothing to add; the file is unchanged{tail}\n")
     del update
+
+
+def _slot(obs: Any) -> tuple[Any, ...]:
+    """What a derived figure stands for: its indicator, source, period, date and breakdown."""
+    return (obs.indicator, obs.source, obs.period, obs.date, tuple(sorted(obs.dimensions.items())))
+
+
+def _write_back(case: Any, new_case: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The file's changes: each replaced observation in its place, new ones appended."""
+    from valuecycles.io import to_data
+
+    kept = set(map(id, new_case.observations))
+    gone = {_slot(obs): i for i, obs in enumerate(case.observations) if id(obs) not in kept}
+    before = set(map(id, case.observations))
+    changes: list[tuple[tuple[str | int, ...], Any]] = []
+    for obs in new_case.observations:
+        if id(obs) in before:
+            continue
+        where = gone.pop(_slot(obs), None)
+        path: tuple[str | int, ...] = (
+            ("observations",) if where is None else ("observations", where)
+        )
+        changes.append((path, to_data(obs)))
+    return changes

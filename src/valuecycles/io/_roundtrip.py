@@ -62,11 +62,13 @@ def add_to_document(
     *,
     output: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Append items to lists in a case file, keeping the rest of the file as it is.
+    """Append items to lists in a case file (or replace items), keeping the rest as it is.
 
     Each addition is ``(key_path, item)``: ``item`` (plain data, as
-    ``unstructure`` gives it) is appended to the list at ``key_path``, such
-    as ``("cycles", "immediate", "aspirations")`` or ``("observations",)``;
+    :func:`~valuecycles.io.to_data` gives it) is appended to the list at
+    ``key_path``, such as ``("cycles", "immediate", "aspirations")`` or
+    ``("observations",)``; a key path that ends with an index, such as
+    ``("observations", 4)``, replaces the item there instead;
     missing mappings and the list itself are created (a new cycle or round
     in the framework's order). Comments, key order, quoting and layout of
     the existing text are kept. The result goes to ``output`` (the file
@@ -170,11 +172,16 @@ def _expected(before: Any, additions: Sequence[Addition], fmt: str, source: str 
         if not isinstance(data, dict):
             raise _problem((), "the document is not a mapping at the top", source)
         node: Any = data
+        replaced = False
         for depth, step in enumerate(key_path):
             last = depth == len(key_path) - 1
             if isinstance(step, int):
                 if not isinstance(node, list) or not -len(node) <= step < len(node):
                     raise _problem(key_path[: depth + 1], "no such item in a list", source)
+                if last:  # an index last: the item there is replaced
+                    node[step] = _plain(item, fmt)
+                    replaced = True
+                    break
                 node = node[step]
                 continue
             if not isinstance(node, dict):
@@ -187,6 +194,8 @@ def _expected(before: Any, additions: Sequence[Addition], fmt: str, source: str 
                 else:
                     _insert_key(node, step, fresh, order)
             node = node[step]
+        if replaced:
+            continue
         if not isinstance(node, list):
             raise _problem(key_path, "expected a list here", source)
         node.append(_plain(item, fmt))
@@ -368,9 +377,14 @@ def _add_yaml(text: str, additions: Sequence[Addition], source: str | None) -> s
     cycles = _cycle_order(root) if isinstance(root, Mapping) else ()
     for key_path, item in additions:
         node: Any = root
+        replaced = False
         for depth, step in enumerate(key_path):
             last = depth == len(key_path) - 1
             if isinstance(step, int):
+                if last:  # replace the item, keeping the comments around it
+                    node[step] = _yaml_value(item, top=True)
+                    replaced = True
+                    break
                 node = node[step]
                 continue
             child = node.get(step)
@@ -382,6 +396,8 @@ def _add_yaml(text: str, additions: Sequence[Addition], source: str | None) -> s
             elif isinstance(child, CommentedMap | CommentedSeq) and not child:
                 child.fa.set_block_style()
             node = child
+        if replaced:
+            continue
         if isinstance(node, CommentedSeq) and node.fa.flow_style():
             node.fa.set_block_style()
         node.append(_yaml_value(item, top=True))
@@ -428,9 +444,15 @@ def _add_toml(text: str, additions: Sequence[Addition], source: str | None) -> s
     doc = tomlkit.parse(text)
     for key_path, item in additions:
         node: Any = doc
+        replaced = False
         for depth, step in enumerate(key_path):
             last = depth == len(key_path) - 1
             if isinstance(step, int):
+                if last:  # replace the item in its place
+                    new = _toml_table(item) if isinstance(node, AoT) else _toml_value(item)
+                    node[step] = new
+                    replaced = True
+                    break
                 node = node[step]
                 continue
             child = node.get(step)
@@ -449,6 +471,8 @@ def _add_toml(text: str, additions: Sequence[Addition], source: str | None) -> s
                         del node[step]
                     node[step] = tomlkit.aot() if last else tomlkit.table(is_super_table=True)
             node = node[step]
+        if replaced:
+            continue
         if isinstance(node, AoT):
             node.append(_toml_table(item))
         elif isinstance(node, Array):

@@ -26,6 +26,7 @@ from valuecycles._text._formats import (
     read_text,
     serialize,
 )
+from valuecycles._text._frames import data_frame
 from valuecycles._text._limits import LIMITS, Limits, raised_limits, wide_number
 from valuecycles._text._lock import LockedFile, locked_file
 from valuecycles._text._rules import (
@@ -101,6 +102,7 @@ __all__ = [
     "check_str",
     "check_text",
     "check_value",
+    "data_frame",
     "decode_text",
     "describe",
     "document_key",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
+from valuecycles._text import data_frame
 from valuecycles.framework import Framework
 from valuecycles.model import Case
 
@@ -23,23 +22,6 @@ JSON_VERSION: Final = 1
 
 #: The columns of :meth:`Progress.to_frame`, in order.
 PROGRESS_COLUMNS: Final = ("indicator", "cycle", "period", "value", "evidence", "group")
-
-
-def data_frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> Any:
-    """A pandas DataFrame of these rows; an ImportError naming the extra without pandas."""
-    try:
-        pandas = importlib.import_module("pandas")
-    except ImportError:
-        raise ImportError(
-            "to_frame() needs pandas, which is not installed: pip install 'valuecycles[frames]'"
-        ) from None
-    data = {}
-    for n, name in enumerate(columns):
-        values = [row[n] for row in rows]
-        # A column of texts with gaps keeps None (not NaN): object dtype.
-        texts = any(isinstance(v, str) for v in values) and None in values
-        data[name] = pandas.Series(values, dtype=object if texts else None)
-    return pandas.DataFrame(data, columns=list(columns))
 
 
 def framework_for(case: Case, framework: Framework | None) -> Framework:

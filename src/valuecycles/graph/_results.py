@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, Final
 
 import attrs
 
-from valuecycles._text import to_tuple
+from valuecycles._text import data_frame, to_tuple
 from valuecycles.evidence import StoryList, StoryReach
 
 __all__ = [
@@ -45,22 +44,6 @@ GAP_KINDS: Final = (
 
 #: The ``schema_version`` of every ``--json`` payload.
 _JSON_VERSION: Final = 1
-
-
-def _frame(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> Any:
-    """A pandas DataFrame of these rows; an ImportError naming the extra without pandas."""
-    try:
-        pandas = importlib.import_module("pandas")
-    except ImportError:
-        raise ImportError(
-            "to_frame() needs pandas, which is not installed: pip install 'valuecycles[frames]'"
-        ) from None
-    data = {}
-    for n, name in enumerate(columns):
-        values = [row[n] for row in rows]
-        texts = any(isinstance(v, str) for v in values) and None in values
-        data[name] = pandas.Series(values, dtype=object if texts else None)
-    return pandas.DataFrame(data, columns=list(columns))
 
 
 @attrs.frozen
@@ -137,7 +120,7 @@ class Gaps:
         >>> frame[frame.kind == "data-overdue"].id.tolist()
         ['forum-log', 'audit-survey']
         """
-        return _frame(
+        return data_frame(
             [(g.kind, g.id, g.cycle, g.message, g.due) for g in self.gaps],
             ("kind", "id", "cycle", "message", "due"),
         )
@@ -195,7 +178,7 @@ class Coverage:
         >>> frame.head(2).values.tolist()
         [['immediate', 'aspirations', 1], ['immediate', 'conditions', 1]]
         """
-        return _frame(
+        return data_frame(
             [(c.cycle, c.round, c.count) for c in self.cells], ("cycle", "round", "count")
         )
 
@@ -306,7 +289,7 @@ class Chains:
         >>> frame[["chain", "link", "from", "to"]].values.tolist()
         [[0, 0, 'response-time', 'checklist-adoption']]
         """
-        return _frame(
+        return data_frame(
             [
                 (
                     n,
@@ -400,7 +383,7 @@ class Upstream:
         >>> vg.upstream("checklist-adoption").to_frame()[["indicator", "distance"]].values.tolist()
         [['checklist-adoption', 0], ['response-time', 1]]
         """
-        return _frame(
+        return data_frame(
             [
                 (u.indicator, u.cycle, u.distance, ";".join(u.stories), u.effect, u.contribution)
                 for u in (self.target, *self.upstream)

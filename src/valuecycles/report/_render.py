@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import gc
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Final, Literal
 
+from valuecycles._gc import gc_paused
 from valuecycles._text import atomic_write
 from valuecycles.framework import Framework
 from valuecycles.model import Case
@@ -25,23 +23,6 @@ REPORT_FORMATS: Final[dict[str, ReportFormat]] = {
     ".md": "markdown",
     ".markdown": "markdown",
 }
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cycle collector while a report is made, as JSON libraries do for a parse.
-
-    A report of a large case makes hundreds of thousands of short-lived objects
-    and no garbage cycles; with the collector on it walks them again and again.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _check_format(format: str) -> ReportFormat:
@@ -97,7 +78,7 @@ def render_report(
     True
     """
     kind = _check_format(format)
-    with _collector_paused():
+    with gc_paused():
         data = gather(
             case,
             framework=framework,
@@ -134,7 +115,7 @@ def write_report(
     """
     target = Path(path)
     kind = format_for_report(target, format)
-    with _collector_paused():
+    with gc_paused():
         return _write(case, target, kind, framework, as_of, audience, on_progress)
 
 

@@ -25,6 +25,7 @@ from valuecycles.cli._common import (
     table,
     wrote,
 )
+from valuecycles.portfolio import format_figure
 
 ACTIONS = {
     "rollup": "the portfolio's indicators per period, each with how many communities report it",
@@ -233,16 +234,6 @@ def _print_problems(result: Any) -> None:
         )
 
 
-def _number(value: Any, combine: str = "") -> str:
-    if value is None:
-        return "—"
-    if combine == "ratio":
-        return f"{100 * value:.1f}%"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}"
-
-
 def _render_rollup(result: Any, style: Style, out: Any) -> None:
     out.write(style.bold(result.name) + (f" (as of {result.as_of})" if result.as_of else "") + "\n")
     loaded = sum(1 for c in result.cases if c.loaded)
@@ -252,7 +243,7 @@ def _render_rollup(result: Any, style: Style, out: Any) -> None:
             [
                 ind.id,
                 ind.combine,
-                _number(ind.latest, ind.combine),
+                format_figure(ind.latest, ind.combine),
                 ind.latest_period or "—",
                 f"{ind.reporting} of {ind.of}",
                 ind.unit or "",

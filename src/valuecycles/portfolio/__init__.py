@@ -40,6 +40,7 @@ from valuecycles.portfolio._results import (
     RolledPeriod,
     Rollup,
     StoryCounts,
+    format_figure,
 )
 from valuecycles.portfolio._rollup import rollup
 
@@ -62,6 +63,7 @@ __all__ = [
     "Selector",
     "StoryCounts",
     "Threshold",
+    "format_figure",
     "load_case",
     "load_portfolio",
     "portfolio_from_data",

@@ -21,6 +21,7 @@ __all__ = [
     "RolledPeriod",
     "Rollup",
     "StoryCounts",
+    "format_figure",
 ]
 
 Number = int | float
@@ -354,3 +355,18 @@ class Rollup:
             "errors": [p.to_dict() for p in self.errors],
             "warnings": [p.to_dict() for p in self.warnings],
         }
+
+
+def format_figure(value: Any, combine: str = "") -> str:
+    """A rolled-up figure as people read it: a ratio as a percentage, "—" when missing.
+
+    >>> format_figure(0.824, "ratio"), format_figure(1234), format_figure(2.50), format_figure(None)
+    ('82.4%', '1,234', '2.5', '—')
+    """
+    if value is None:
+        return "—"
+    if combine == "ratio":
+        return f"{100 * value:.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}"

@@ -20,7 +20,13 @@ from typing import Any, Final
 from valuecycles._text import atomic_write
 from valuecycles._version import __version__
 from valuecycles.errors import ValidationError
-from valuecycles.portfolio import CaseResult, CycleGrid, Portfolio, RolledIndicator, Rollup
+from valuecycles.portfolio import (
+    CaseResult,
+    CycleGrid,
+    Portfolio,
+    RolledIndicator,
+    Rollup,
+)
 
 __all__ = ["render_portfolio_html", "write_portfolio_report"]
 
@@ -67,16 +73,6 @@ ul.problems { font-size: .9rem; }
 def h(value: object) -> str:
     """Any value as escaped HTML text (and attribute) content."""
     return html.escape(str(value), quote=True)
-
-
-def _number(value: Any, combine: str = "") -> str:
-    if value is None:
-        return "—"
-    if combine == "ratio":
-        return f"{100 * value:.1f}%"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}"
 
 
 def _heat(value: int, top: int, hue: int) -> str:
@@ -172,7 +168,7 @@ def _summary(page: _Page, result: Rollup) -> None:
         period = f" in {h(ind.latest_period)}" if ind.latest_period else ""
         w(
             f"<div class='card' id='card-{h(ind.id)}'><div class='name'>{h(ind.name)}</div>"
-            f"<div class='value'>{h(_number(ind.latest, ind.combine))}{unit}</div>"
+            f"<div class='value'>{h(fig(ind.latest, ind.combine))}{unit}</div>"
             f"<div class='behind'>{ind.reporting} of {ind.of} communities report it{period}"
             f" ({h(ind.combine)})</div>"
             f"<div class='meter' role='img' aria-label='{ind.reporting} of {ind.of} "
@@ -244,14 +240,14 @@ def _latest_figures(case: CaseResult, indicators: Iterable[RolledIndicator]) -> 
             num = by_role.get((ind.id, "numerator"))
             den = by_role.get((ind.id, "denominator"))
             if num is not None and den is not None and num.period == den.period:
-                out[ind.id] = f"{_number(num.value)} / {_number(den.value)} ({num.period})"
+                out[ind.id] = f"{fig(num.value)} / {fig(den.value)} ({num.period})"
             continue
         last = by_role.get((ind.id, "value"))
         if last is not None:
             mark = ""
             if last.met is not None:
                 mark = " ✓" if last.met else " ✗"
-            out[ind.id] = f"{_number(last.value)}{mark} ({last.period})"
+            out[ind.id] = f"{fig(last.value)}{mark} ({last.period})"
     return out
 
 
@@ -273,7 +269,7 @@ def _figures(page: _Page, result: Rollup) -> None:
         for p in ind.periods:
             share = 0 if ind.of == 0 else 100 * p.reporting / ind.of
             w(
-                f"<tr><td>{h(p.period)}</td><td class='num'>{h(_number(p.value, ind.combine))}"
+                f"<tr><td>{h(p.period)}</td><td class='num'>{h(fig(p.value, ind.combine))}"
                 f"</td><td class='num'><span class='bar' style='width:{share / 25:.2f}rem'>"
                 f"</span>{p.reporting} of {ind.of}</td>"
             )

@@ -27,6 +27,9 @@ from valuecycles.portfolio import (
     RolledIndicator,
     Rollup,
 )
+from valuecycles.portfolio import (
+    format_figure as fig,
+)
 
 __all__ = ["render_portfolio_html", "write_portfolio_report"]
 

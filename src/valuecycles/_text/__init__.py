@@ -1,7 +1,11 @@
-"""The base layer: document formats, YAML with positions, atomic writes.
+"""The base layer: what every other layer may use, knowing no model.
 
-Every other layer may use these; they know nothing of cases, graphs or
-reports. The names here are the layer's interface: other packages import
+Document formats (JSON, YAML with the position of every key, TOML) and the
+limits a document is read within; atomic writes and the lock writers hold;
+the field rules (what an id, a text, a date, a period, a number may be);
+the converter between plain data and attrs models, driven by their fields;
+result tables as DataFrames. Nothing here knows a case, a graph or a
+report. The names here are the layer's interface: other packages import
 them from ``valuecycles._text`` and never from its private modules.
 """
 

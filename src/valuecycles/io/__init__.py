@@ -1,7 +1,9 @@
 """Case documents: read, write, tables for spreadsheets, schema and write-back.
 
-Everything here is also reachable from :mod:`valuecycles`; this module is the
-home of the document layer, for code that wants only it.
+Most of it is also reachable from :mod:`valuecycles`; this module is the home
+of the document layer, for code that wants only it. Every way in ends in the
+same read path: msgspec for what is plainly right, the strict converter (and
+salvage, for the whole-case checks) for the rest.
 
 >>> from valuecycles import io
 >>> case = io.load("examples/evaluators-network.yaml")

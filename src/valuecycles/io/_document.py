@@ -124,8 +124,15 @@ def _wide(case: Case) -> bool:
             return True
         if obs.extra and any(map(wide_number, obs.extra.values())):
             return True
+        if obs.provenance is not None and any(map(wide_number, obs.provenance.params.values())):
+            return True
     for _key, _round, _i, element in case.elements():
         if any(map(wide_number, getattr(element, "extra", {}).values())):
+            return True
+        derive = getattr(element, "derive", None)
+        if derive is not None and any(
+            map(wide_number, [*derive.where.values(), *derive.params.values()])
+        ):
             return True
         for measure in (getattr(element, "baseline", None), getattr(element, "target", None)):
             if measure is not None and wide_number(measure.value):

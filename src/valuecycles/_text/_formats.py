@@ -9,9 +9,9 @@ import re
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import orjson
 import tomlkit
@@ -36,12 +36,14 @@ __all__ = [
     "check_json_bytes",
     "decode_text",
     "format_for",
+    "format_from_suffix",
     "parse_text",
     "read_bytes",
     "read_text",
     "serialize",
 ]
 
+T = TypeVar("T")
 Format = Literal["json", "yaml", "toml"]
 #: The document formats, and the file suffixes that select them.
 FORMATS: Final[dict[str, Format]] = {
@@ -53,42 +55,51 @@ FORMATS: Final[dict[str, Format]] = {
 _TOML_WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> Format:
-    """The format named, or the one the file's suffix selects."""
+def format_from_suffix(
+    path: str | os.PathLike[str],
+    fmt: str | None,
+    formats: Mapping[str, T],
+    what: str = "",
+) -> T:
+    """The format ``fmt`` names, or the one the file's suffix selects in ``formats``.
+
+    ``formats`` maps suffixes (``.yml``) to formats (``yaml``); a format is
+    named by itself or by any of its suffixes without the dot. Anything else
+    is an ``unsupported-format`` problem naming the known ones. The case
+    documents and the reports both choose their format here.
+
+    >>> format_from_suffix("notes/case.YML", None, FORMATS)
+    'yaml'
+    >>> format_from_suffix("x", "yml", FORMATS)
+    'yaml'
+    """
+    kind = f"{what} format" if what else "format"
     if fmt is not None:
-        return _check_format(fmt)
+        key = fmt.lower()
+        found = formats.get(key if key.startswith(".") else f".{key}")
+        if found is None:
+            found = next((v for v in formats.values() if v == key), None)
+        if found is None:
+            known = ", ".join(dict.fromkeys(str(v) for v in formats.values()))
+            message = f"unknown {kind} {fmt!r}; use one of: {known}"
+            raise ValidationError([Problem("$", "unsupported-format", message)])
+        return found
     suffix = Path(path).suffix.lower()
     try:
-        return FORMATS[suffix]
+        return formats[suffix]
     except KeyError:
+        message = (
+            f"cannot tell the {kind} of {os.fspath(path)!r} from its suffix "
+            f"{suffix or '(none)'!r}; use one of: {', '.join(formats)}"
+        )
         raise ValidationError(
-            [
-                Problem(
-                    "$",
-                    "unsupported-format",
-                    f"cannot tell the format of {os.fspath(path)!r} from its suffix "
-                    f"{suffix or '(none)'!r}; use one of: {', '.join(FORMATS)}",
-                )
-            ],
-            source=os.fspath(path),
+            [Problem("$", "unsupported-format", message)], source=os.fspath(path)
         ) from None
 
 
-def _check_format(fmt: str) -> Format:
-    lowered = fmt.lower().lstrip(".")
-    if lowered == "yml":
-        lowered = "yaml"
-    if lowered not in ("json", "yaml", "toml"):
-        raise ValidationError(
-            [
-                Problem(
-                    "$",
-                    "unsupported-format",
-                    f"unknown format {fmt!r}; use one of: json, yaml, toml",
-                )
-            ]
-        )
-    return lowered  # type: ignore[return-value]
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> Format:
+    """The document format named, or the one the file's suffix selects."""
+    return format_from_suffix(path, fmt, FORMATS)
 
 
 def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
@@ -109,7 +120,7 @@ def parse_text(text: str, fmt: str) -> tuple[Any, dict[str, tuple[int, int]]]:
     ...     print(exc.errors[0].path, exc.errors[0].code)
     $.a out-of-range
     """
-    kind = _check_format(fmt)
+    kind = format_for("", fmt)
     big = check_size(len(text))
     if big is None and kind == "yaml":
         big = check_yaml_values(text)
@@ -384,7 +395,7 @@ def _toml_ready(value: Any) -> Any:
 
 def serialize(data: Any, fmt: str) -> str:
     """Text for plain data in a format: clean to read and to diff."""
-    kind = _check_format(fmt)
+    kind = format_for("", fmt)
     if kind == "json":
         return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
     if kind == "yaml":

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from valuecycles._gc import gc_paused
-from valuecycles._text import atomic_write
+from valuecycles._text import atomic_write, format_from_suffix
 from valuecycles.framework import Framework
 from valuecycles.model import Case
 from valuecycles.report._data import Audience, OnProgress, gather
@@ -25,31 +25,16 @@ REPORT_FORMATS: Final[dict[str, ReportFormat]] = {
 }
 
 
-def _check_format(format: str) -> ReportFormat:
-    lowered = format.lower().lstrip(".")
-    if lowered in ("md", "markdown"):
-        return "markdown"
-    if lowered in ("html", "htm"):
-        return "html"
-    raise ValueError(f"unknown report format {format!r}; use html or markdown")
-
-
 def format_for_report(path: str | os.PathLike[str], format: str | None = None) -> ReportFormat:
     """The format named, or the one the file's suffix selects (``.html``, ``.md``).
+
+    Anything else is a :class:`~valuecycles.ValidationError` (a
+    :class:`ValueError`) with the code ``unsupported-format``.
 
     >>> format_for_report("wiki/report.md"), format_for_report("report.txt", "html")
     ('markdown', 'html')
     """
-    if format is not None:
-        return _check_format(format)
-    suffix = Path(path).suffix.lower()
-    try:
-        return REPORT_FORMATS[suffix]
-    except KeyError:
-        raise ValueError(
-            f"cannot tell the report format of {os.fspath(path)!r} from its suffix "
-            f"{suffix or '(none)'!r}; use one of: {', '.join(REPORT_FORMATS)}"
-        ) from None
+    return format_from_suffix(path, format, REPORT_FORMATS, "report")
 
 
 def render_report(
@@ -77,7 +62,7 @@ def render_report(
     >>> "<h1>Evaluators &lt;east&gt;</h1>" in page
     True
     """
-    kind = _check_format(format)
+    kind = format_for_report("", format)
     with gc_paused():
         data = gather(
             case,

@@ -128,3 +128,23 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("valuecycles ")
+
+
+def test_one_progress_bar_for_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from valuecycles.cli import _common
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with _common.progress_bar("x", 2) as bar:
+        assert bar is None  # not a terminal: no bar, nothing written
+    assert sys.stderr.getvalue() == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setenv("TERM", "xterm")
+    with _common.progress_bar("x", 2) as bar:
+        assert bar is not None
+        bar(1, 2, "one")
+        bar(2, 2, "two")
+    monkeypatch.setenv("TERM", "dumb")
+    with _common.progress_bar("x", 2) as bar:
+        assert bar is None

@@ -7,7 +7,8 @@ import datetime as _dt
 import os
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -16,6 +17,9 @@ import orjson
 from valuecycles.errors import Problem, ValidationError
 from valuecycles.framework import Framework
 from valuecycles.model import Case
+
+#: What a progress bar yields: ``update(done, total, what)``.
+Progress = Callable[[int, "int | None", str], None]
 
 __all__ = [
     "EXIT_INVALID",
@@ -32,6 +36,7 @@ __all__ = [
     "iso_date",
     "load_case",
     "print_problems",
+    "progress_bar",
     "table",
     "wrote",
 ]
@@ -277,3 +282,38 @@ def definitions(items: Iterable[tuple[str, str]], width: int = 78) -> str:
             subsequent_indent=" " * column,
         )
     return "\n".join(lines)
+
+
+@contextmanager
+def progress_bar(name: str, total: int | None = None) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr while ``name`` runs, on a terminal only (else None).
+
+    It yields ``update(done, total, what)``. No refresh thread runs, so worker
+    processes may be forked meanwhile; ``NO_COLOR`` and a dumb terminal are honoured.
+    """
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, TextColumn
+        from rich.progress import Progress as Bar
+    except ImportError:
+        yield None
+        return
+    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
+    with Bar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=console,
+        transient=True,
+        auto_refresh=False,
+    ) as bar:
+        task = bar.add_task(name, total=total)
+
+        def update(done: int, total: int | None, what: str) -> None:
+            bar.update(task, completed=done, total=total, description=what[:40])
+            bar.refresh()
+
+        yield update

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from valuecycles.cli._common import (
@@ -19,6 +17,7 @@ from valuecycles.cli._common import (
     framework_from_args,
     iso_date,
     load_case,
+    progress_bar,
 )
 from valuecycles.errors import EventsError, PluginError, ValidationError
 
@@ -100,33 +99,6 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     return out
 
 
-@contextmanager
-def _progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    try:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn
-    except ImportError:
-        yield None
-        return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("derive", total=None)
-
-        def update(what: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=what[:40])
-
-        yield update
-
-
 def run(args: argparse.Namespace) -> int:
     # The whole read-modify-write holds the case's lock, as import does, so that a
     # derive and another writer at once never lose each other's work.
@@ -182,7 +154,8 @@ def _derive(args: argparse.Namespace) -> int:
                 raise CommandError(str(exc)) from None
     try:
         salt = salt_from(None, args.salt_file)
-        with _progress_bar() as progress:
+        with progress_bar("derive") as bar:
+            progress = None if bar is None else _in_order(bar)
             new_case, report = derive(
                 case,
                 specs,
@@ -285,3 +258,8 @@ def _write_back(case: Any, new_case: Any) -> list[tuple[tuple[str | int, ...], A
         )
         changes.append((path, to_data(obs)))
     return changes
+
+
+def _in_order(bar: Any) -> Any:
+    """``derive``'s ``progress(what, done, total)`` onto a bar's ``update(done, total, what)``."""
+    return lambda what, done, total: bar(done, total, what)

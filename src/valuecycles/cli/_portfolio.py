@@ -22,6 +22,7 @@ from valuecycles.cli._common import (
     emit_json,
     iso_date,
     print_problems,
+    progress_bar,
     table,
     wrote,
 )
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "export" and args.output:
         _check_writable(args.output)
     try:
-        with _progress_bar(len(portfolio.cases)) as on_case:
+        with _counted(len(portfolio.cases), "reading cases") as on_case:
             result = rollup(
                 portfolio,
                 as_of=args.as_of,
@@ -362,7 +363,7 @@ def _report(portfolio: Any, result: Any, args: argparse.Namespace) -> None:
     if not args.output.lower().endswith((".html", ".htm")):
         raise CommandError(f"the portfolio report is HTML: give -o FILE.html, not {args.output}", 2)
     _check_writable(args.output)
-    with _progress_bar(len(result.cases), "case reports") as on_case:
+    with _counted(len(result.cases), "writing case reports") as on_case:
         try:
             written = write_portfolio_report(
                 result,
@@ -377,31 +378,17 @@ def _report(portfolio: Any, result: Any, args: argparse.Namespace) -> None:
 
 
 @contextmanager
-def _progress_bar(total: int, what: str = "cases") -> Iterator[Callable[[Any], None] | None]:
-    """A rich progress bar on stderr while cases load, on a terminal only."""
-    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
-        yield None
-        return
-    try:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    except ImportError:
-        yield None
-        return
-    console = Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")))
-    with Progress(
-        TextColumn(f"reading {what}" if what == "cases" else f"writing {what}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        transient=True,
-        auto_refresh=False,  # no refresh thread: worker processes may then be forked
-    ) as bar:
-        task = bar.add_task("", total=total)
+def _counted(total: int, name: str) -> Iterator[Callable[[Any], None] | None]:
+    """A progress bar that moves one step for each case it is given (its id shown)."""
+    with progress_bar(name, total) as bar:
+        if bar is None:
+            yield None
+            return
+        done = 0
 
-        def update(case: Any) -> None:
-            bar.update(task, advance=1, description=str(getattr(case, "id", case))[:40])
-            bar.refresh()
+        def one(case: Any) -> None:
+            nonlocal done
+            done += 1
+            bar(done, total, f"{name}: {getattr(case, 'id', case)}")
 
-        yield update
+        yield one

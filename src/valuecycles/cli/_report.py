@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from valuecycles.cli._common import (
@@ -17,6 +14,7 @@ from valuecycles.cli._common import (
     framework_from_args,
     iso_date,
     load_case,
+    progress_bar,
     wrote,
 )
 
@@ -85,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc), EXIT_USAGE) from None
     framework = framework_from_args(args)
     case = load_case(args.case, args)
-    with _progress_bar() as on_progress:
+    with progress_bar("report") as on_progress:
         try:
             written = write_report(
                 case,
@@ -101,31 +99,3 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         wrote(path)
     return EXIT_OK
-
-
-@contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    try:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TextColumn
-    except ImportError:
-        yield None
-        return
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("report", total=None)
-
-        def update(done: int, total: int, what: str) -> None:
-            bar.update(task, completed=done, total=total, description=what[:40])
-
-        yield update

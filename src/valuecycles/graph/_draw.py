@@ -177,19 +177,22 @@ def draw(vg: ValueGraph, target: str | os.PathLike[str] | IO[bytes], format: str
             fontsize=7,
             frameon=False,
         )
-        metadata: dict[str, Any] = (
-            {"Date": None, "Creator": "valuecycles"}
-            if fmt == "svg"
-            else {"Software": "valuecycles"}
-        )
+        _save(fig, fmt, target)
 
-        def save(handle: Any) -> None:
-            fig.savefig(handle, format=fmt, metadata=metadata)
 
-        if isinstance(target, (str, os.PathLike)):
-            atomic_write(target, save)
-        else:
-            save(target)
+def _save(fig: Any, fmt: str, target: Any) -> None:
+    """Write a figure, byte-stable (no creation date), to a path atomically or to a stream."""
+    metadata: dict[str, Any] = (
+        {"Date": None, "Creator": "valuecycles"} if fmt == "svg" else {"Software": "valuecycles"}
+    )
+
+    def save(handle: Any) -> None:
+        fig.savefig(handle, format=fmt, metadata=metadata)
+
+    if isinstance(target, str | os.PathLike):
+        atomic_write(target, save)
+    else:
+        save(target)
 
 
 def _summary(
@@ -287,16 +290,4 @@ def _summary(
                 parse_math=False,
                 bbox={"boxstyle": "round,pad=0.5", "fc": "white", "ec": "#555555", "lw": 0.8},
             )
-        metadata: dict[str, Any] = (
-            {"Date": None, "Creator": "valuecycles"}
-            if fmt == "svg"
-            else {"Software": "valuecycles"}
-        )
-
-        def save(handle: Any) -> None:
-            fig.savefig(handle, format=fmt, metadata=metadata)
-
-        if isinstance(target, (str, os.PathLike)):
-            atomic_write(target, save)
-        else:
-            save(target)
+        _save(fig, fmt, target)

@@ -184,8 +184,21 @@ def test_the_mirror_reads_every_well_formed_document(data: dict[str, Any]) -> No
     data = as_parsed(data)
     assert converter_case(data) is not None
     assert _mirror.from_data(data) is not None
-    raw = orjson.dumps(_json_safe(data))
-    assert _mirror.from_json(raw) is not None
+    safe = _json_safe(data)
+    raw = orjson.dumps(safe)
+    if _huge_float(safe):
+        # It may have been an integer past 64 bits: the exact reader decides.
+        assert _mirror.from_json(raw) is None
+    else:
+        assert _mirror.from_json(raw) is not None
+
+
+def _huge_float(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(map(_huge_float, value.values()))
+    if isinstance(value, list):
+        return any(map(_huge_float, value))
+    return isinstance(value, float) and not -(2.0**63) < value < 2.0**63
 
 
 def test_the_mirror_reads_a_plain_case() -> None:
@@ -207,7 +220,7 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(item) for item in value]
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
         return float(value)  # orjson writes no such integer
     return value
 
@@ -225,6 +238,9 @@ def test_every_valid_case_takes_the_fast_path_in_every_format(case: vc.Case) -> 
         assert vc.loads(text, fmt) == case
     raw = vc.dumps(case, "json").encode()
     mirrored = _mirror.from_json(raw)
+    if _huge_float(orjson.loads(raw)):  # the exact reader's, as the test above says
+        assert mirrored is None
+        return
     assert mirrored == case
     with slow_paths():
         assert typed(mirrored) == typed(vc.loads(raw.decode(), "json"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import orjson
@@ -29,7 +29,6 @@ from valuecycles._text import (
     read_bytes,
     read_text,
     serialize,
-    wide_number,
     with_positions,
 )
 from valuecycles.errors import Problem, ValidationError, ValidationReport
@@ -108,52 +107,13 @@ def _read(data: object, framework: Framework | None, where: Where) -> ReadResult
     return _checked(case, framework, where)
 
 
-_BIG: Final = 2.0**63
-
-
-def _wide(case: Case) -> bool:
-    """Whether a number of the case may have been a JSON integer past 64 bits (read as a float).
-
-    The mirror refuses integers past 64 bits where only an integer belongs;
-    where a float may stand, it reads them as floats, so a float that large
-    and whole sends the document to the exact reader.
-    """
-    for obs in case.observations:  # the bulk: one comparison each
-        value = obs.value
-        if value.__class__ is float and not -_BIG < value < _BIG and wide_number(value):
-            return True
-        if obs.extra and any(map(wide_number, obs.extra.values())):
-            return True
-        if obs.provenance is not None and any(map(wide_number, obs.provenance.params.values())):
-            return True
-    for _key, _round, _i, element in case.elements():
-        if any(map(wide_number, getattr(element, "extra", {}).values())):
-            return True
-        derive = getattr(element, "derive", None)
-        if derive is not None and any(
-            map(wide_number, [*derive.where.values(), *derive.params.values()])
-        ):
-            return True
-        for measure in (getattr(element, "baseline", None), getattr(element, "target", None)):
-            if measure is not None and wide_number(measure.value):
-                return True
-        if any(wide_number(m.value) for m in getattr(element, "milestones", ())):
-            return True
-    extras = [case.extra, case.community.extra, *(f.extra for f in case.flows)]
-    extras += [s.extra for s in case.stories] + [t.extra for s in case.stories for t in s.steps]
-    return any(wide_number(v) for extra in extras if extra for v in extra.values())
-
-
 def _read_json(raw: bytes | str, framework: Framework | None, name: str) -> ReadResult:
     case = from_json(raw)
-    if case is not None and not _wide(case):
-        return _checked(case, framework, {})
     if case is not None:
-        # An integer past 64 bits became a float: the exact reading says where.
-        text = raw if isinstance(raw, str) else raw.decode("utf-8")
-        return _read_text(text, "json", framework)
+        return _checked(case, framework, {})
     # Read the usual way, which says where the text or the JSON breaks, and
-    # which integers are past 64 bits (orjson would make floats of some).
+    # which integers are past 64 bits (msgspec and orjson make floats of some:
+    # the mirror refuses any number that large).
     try:
         text = decode_text(raw, name) if isinstance(raw, bytes) else raw
     except ValidationError as exc:

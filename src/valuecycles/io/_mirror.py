@@ -84,6 +84,12 @@ def _nothing(_var: str) -> list[str]:
     return []
 
 
+def _narrow(var: str) -> list[str]:
+    # msgspec reads a JSON integer past 64 bits as a float where a float may
+    # stand: a float that large goes to the converter, which reads exactly.
+    return [f"if {var}.__class__ is float and not -_BIG < {var} < _BIG: raise _Refused"]
+
+
 def _check(check: Callable[[object], Any], own_id: bool) -> Lines:
     if check is check_id and own_id:
         # An element's own id is seen once: not worth remembering.
@@ -109,16 +115,16 @@ def _field(t: Any, own_id: bool = False) -> tuple[Any, Lines]:
         if len(checks) != 1:
             raise TypeError(f"no fast path for {t!r}")
         if checks[0] is check_value:
-            # The mirror type says it all: a 64-bit int, a finite float or a text.
-            return _Int | _Float | str, _nothing
+            # The mirror type says the rest: a 64-bit int, a finite float or a text.
+            return _Int | _Float | str, _narrow
         base, _ = _field(get_args(t)[0])
         return base, _check(checks[0], own_id)
     if origin in (typing.Union, types.UnionType):
         args = get_args(t)
         if args == (int, float):
-            return _Int | _Float, _nothing
+            return _Int | _Float, _narrow
         if args == (str, int, float, bool):
-            return _Scalar, _nothing
+            return _Scalar, _narrow
         if len(args) == 2 and args[1] is type(None):  # X | None
             inner, finish = _field(args[0], own_id)
             if finish is _nothing:
@@ -180,9 +186,16 @@ def _dict(t: Any) -> tuple[Any, Lines]:
             f" for k, p in {v}.items()}}",
         ]
     inner, finish = _field(value)
-    if finish is not _nothing:
+    if finish is _nothing:
+        return dict[str, inner] | None, lambda v: [f"if {v} is None: {v} = {{}}"]  # type: ignore[valid-type]
+    if finish is not _narrow:  # the lines below check values; they do not replace them
         raise TypeError(f"no fast path for {t!r}")
-    return dict[str, inner] | None, lambda v: [f"if {v} is None: {v} = {{}}"]  # type: ignore[valid-type]
+    return dict[str, inner] | None, lambda v: [  # type: ignore[valid-type]
+        f"if {v} is None: {v} = {{}}",
+        f"elif {v}:",
+        f"    for x in {v}.values():",
+        *_indented(_indented(finish("x"))),
+    ]
 
 
 # --- the mirrors and their builders --------------------------------------------
@@ -200,6 +213,7 @@ _NAMESPACE: dict[str, Any] = {
     "_new_period": new_period,
     "_UNSET": msgspec.UNSET,
     "_EMPTY_PLAN": _EMPTY_PLAN,
+    "_BIG": 2.0**63,
 }
 
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,8 @@ from golden import FORMATS, GOLDEN, golden_path
 from strategies import cases
 from valuecycles.errors import join_path
 from valuecycles.io import to_data
+from valuecycles.io._convert import CONVERTER
+from valuecycles.io._document import _plain as plain_case
 
 CODE = re.compile(r"^[a-z]+(-[a-z]+)*$")
 
@@ -49,6 +52,19 @@ def test_every_case_survives_every_format(case: vc.Case, fmt: str) -> None:
     # Types too: 2 stays an int and 2.0 a float (== cannot tell them apart).
     assert vc.dumps(back, "json") == vc.dumps(case, "json")
     assert vc.dumps(back, fmt) == text
+
+
+@given(case=cases())
+def test_json_written_model_by_model_is_the_plain_data_written_whole(case: vc.Case) -> None:
+    # dumps hands orjson the models and writes each as it comes; the text must
+    # be that of the whole plain copy, which YAML and TOML are written from.
+    whole = orjson.dumps(plain_case(case, None), option=orjson.OPT_INDENT_2).decode() + "\n"
+    assert vc.dumps(case, "json") == whole
+
+
+def test_only_models_are_written_model_by_model() -> None:
+    with pytest.raises(TypeError, match="set is not a model"):
+        CONVERTER.shallow_default({1})
 
 
 @settings(max_examples=10)

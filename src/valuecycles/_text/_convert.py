@@ -190,6 +190,8 @@ class Converter:
         #: Readers tried first for each item of a list of models (class -> reader).
         self.item_readers: dict[type, ItemReader] = {}
         self._writers: dict[tuple[type, bool], Callable[[Any], Any]] = {}
+        #: orjson's ``default`` for :meth:`unstructure` with ``shallow``.
+        self.shallow_default = self._shallow_hook()
         conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
         conv.register_structure_hook(str, lambda v, _t: check_str(v))
         conv.register_structure_hook(bool, lambda v, _t: check_bool(v))
@@ -302,24 +304,47 @@ class Converter:
         except (ClassValidationError, IterableValidationError, Invalid, KeyError) as exc:
             raise ValidationError(list(_problems(exc, root, cls))) from None
 
-    def unstructure(self, model: Any, *, shared: bool = False) -> Any:
+    def unstructure(self, model: Any, *, shallow: bool = False) -> Any:
         """Plain data for a model: the document's keys in field order, defaults left out.
 
-        The data is the caller's own: lists and mappings are new. With
-        ``shared``, for a serializer that only reads it (orjson), a model's
-        tuples and mappings are handed over as they are, uncopied.
+        The data is the caller's own: lists and mappings are new, all the way
+        down. With ``shallow``, for a serializer that only reads it and calls
+        back for what it does not know (orjson's ``default``, given
+        :meth:`shallow_default`), only the model itself becomes a mapping:
+        its tuples, mappings and inner models are handed over as they are.
         """
-        return self.writer(type(model), shared=shared)(model)
+        return self.writer(type(model), shallow=shallow)(model)
 
-    def writer(self, cls: type, *, shared: bool = False) -> Callable[[Any], Any]:
+    def _shallow_hook(self) -> Callable[[Any], Any]:
+        writers: dict[type, Callable[[Any], Any]] = {}
+        known = writers.get
+
+        def shallow_default(value: Any) -> Any:
+            """A model's shallow plain data, for orjson's ``default``; TypeError for the rest.
+
+            A serializer given it writes a whole case without a plain copy of
+            it being made first: each model becomes a mapping when it is
+            written, and is let go at once.
+            """
+            writer = known(value.__class__)
+            if writer is None:
+                cls = value.__class__
+                if not attrs.has(cls):
+                    raise TypeError(f"{cls.__name__} is not a model")
+                writer = writers[cls] = self.writer(cls, shallow=True)
+            return writer(value)
+
+        return shallow_default
+
+    def writer(self, cls: type, *, shallow: bool = False) -> Callable[[Any], Any]:
         """The generated function giving plain data for models of ``cls``."""
-        found = self._writers.get((cls, shared))
+        found = self._writers.get((cls, shallow))
         if found is None:
-            self._writers[(cls, shared)] = _Lazy(self, cls, shared)  # while it is being made
-            found = self._writers[(cls, shared)] = self._make_writer(cls, shared)
+            self._writers[(cls, shallow)] = _Lazy(self, cls, shallow)  # while it is being made
+            found = self._writers[(cls, shallow)] = self._make_writer(cls, shallow)
         return found
 
-    def _make_writer(self, cls: type, shared: bool) -> Callable[[Any], Any]:
+    def _make_writer(self, cls: type, shallow: bool) -> Callable[[Any], Any]:
         namespace: dict[str, Any] = {}
         hints = typing.get_type_hints(cls)
         lines = [f"def write_{cls.__name__}(o):", "    d = {}"]
@@ -327,7 +352,7 @@ class Converter:
             if not a.init:
                 continue  # derived from the other fields, never written
             key = a.metadata.get(KEY, a.name)
-            value = self._write_expr(hints[a.name], "v", namespace, shared)
+            value = "v" if shallow else self._write_expr(hints[a.name], "v", namespace)
             lines.append(f"    v = o.{a.name}")
             if a.default is attrs.NOTHING or a.metadata.get(REQUIRED):
                 lines.append(f"    d[{key!r}] = {value}")
@@ -344,33 +369,33 @@ class Converter:
             lines.append(f"    if {test}: d[{key!r}] = {value}")
         lines.append("    return d")
         # Our own generated source, as attrs and cattrs make theirs.
-        name = f"<valuecycles writer {cls.__name__}{' (shared)' if shared else ''}>"
+        name = f"<valuecycles writer {cls.__name__}{' (shallow)' if shallow else ''}>"
         exec(compile("\n".join(lines), name, "exec"), namespace)
         writer: Callable[[Any], Any] = namespace[f"write_{cls.__name__}"]
         return writer
 
-    def _write_expr(self, t: Any, var: str, namespace: dict[str, Any], shared: bool) -> str:
+    def _write_expr(self, t: Any, var: str, namespace: dict[str, Any]) -> str:
         """A Python expression giving the plain data of ``var``, a value of type ``t``."""
         origin = get_origin(t)
         if origin is typing.Annotated:
-            return self._write_expr(get_args(t)[0], var, namespace, shared)
+            return self._write_expr(get_args(t)[0], var, namespace)
         if attrs.has(t):
             name = f"_write_{t.__name__}"
-            namespace[name] = self.writer(t, shared=shared)
+            namespace[name] = self.writer(t)
             return f"{name}({var})"
         if origin is tuple:
-            item = self._write_expr(get_args(t)[0], "x", namespace, shared)
+            item = self._write_expr(get_args(t)[0], "x", namespace)
             if item == "x":
-                return var if shared else f"list({var})"
+                return f"list({var})"
             return f"[{item} for x in {var}]"
         if origin is dict:
-            item = self._write_expr(get_args(t)[1], "x", namespace, shared)
+            item = self._write_expr(get_args(t)[1], "x", namespace)
             if item == "x":
-                return var if shared else f"dict({var})"
+                return f"dict({var})"
             return f"{{k: {item} for k, x in {var}.items()}}"
         args = [a for a in get_args(t) if a is not type(None)]
         if origin in (typing.Union, types.UnionType) and len(args) == 1:
-            inner = self._write_expr(args[0], var, namespace, shared)
+            inner = self._write_expr(args[0], var, namespace)
             return var if inner == var else f"(None if {var} is None else {inner})"
         return var
 
@@ -378,18 +403,18 @@ class Converter:
 class _Lazy:
     """A writer made on its first call: a model whose fields refer back to it."""
 
-    __slots__ = ("_cls", "_conv", "_shared", "_writer")
+    __slots__ = ("_cls", "_conv", "_shallow", "_writer")
 
-    def __init__(self, conv: Converter, cls: type, shared: bool) -> None:
+    def __init__(self, conv: Converter, cls: type, shallow: bool) -> None:
         self._conv = conv
         self._cls = cls
-        self._shared = shared
+        self._shallow = shallow
         self._writer: Callable[[Any], Any] | None = None
 
     def __call__(self, model: Any) -> Any:
         writer = self._writer
         if writer is None:
-            writer = self._writer = self._conv.writer(self._cls, shared=self._shared)
+            writer = self._writer = self._conv.writer(self._cls, shallow=self._shallow)
         return writer(model)
 
 

@@ -93,13 +93,14 @@ def check_schema_version(data: object) -> list[Problem]:
 
 
 def unstructure_case(
-    case: Case, cycle_order: tuple[str, ...] = (), *, shared: bool = False
+    case: Case, cycle_order: tuple[str, ...] = (), *, shallow: bool = False
 ) -> dict[str, Any]:
     """Plain data for a case; cycles in ``cycle_order`` first, then the others in the case's.
 
-    With ``shared``, for orjson only: the models' tuples and mappings, uncopied.
+    With ``shallow``, for orjson given ``CONVERTER.shallow_default`` only: the
+    case's own mapping, holding its models, tuples and mappings as they are.
     """
-    data: dict[str, Any] = CONVERTER.unstructure(case, shared=shared)
+    data: dict[str, Any] = CONVERTER.unstructure(case, shallow=shallow)
     if cycle_order and "cycles" in data:
         cycles = data["cycles"]
         ordered = {k: cycles[k] for k in cycle_order if k in cycles}

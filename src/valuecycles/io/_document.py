@@ -33,7 +33,7 @@ from valuecycles._text import (
 )
 from valuecycles.errors import Problem, ValidationError, ValidationReport
 from valuecycles.framework import Framework, get_framework
-from valuecycles.io._convert import check_schema_version, structure, unstructure_case
+from valuecycles.io._convert import CONVERTER, check_schema_version, structure, unstructure_case
 from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model import Case, check_case, validate
@@ -263,8 +263,8 @@ def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:
     return tuple(sorted(case.cycles, key=position))
 
 
-def _plain(case: Case, framework: Framework | None, *, shared: bool = False) -> dict[str, Any]:
-    return unstructure_case(case, _cycle_order(case, framework), shared=shared)
+def _plain(case: Case, framework: Framework | None, *, shallow: bool = False) -> dict[str, Any]:
+    return unstructure_case(case, _cycle_order(case, framework), shallow=shallow)
 
 
 def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = None) -> str:
@@ -306,6 +306,7 @@ def dump(
 
 
 def _json_bytes(case: Case, framework: Framework | None) -> bytes:
-    # orjson only reads the data, so the models' own tuples and mappings go as they are.
-    data = _plain(case, framework, shared=True)
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    # orjson asks for each model's mapping as it writes: no plain copy of the
+    # whole case is made, and the models' own tuples and mappings go as they are.
+    data = _plain(case, framework, shallow=True)
+    return orjson.dumps(data, default=CONVERTER.shallow_default, option=orjson.OPT_INDENT_2) + b"\n"

@@ -12,6 +12,7 @@ from typing import Any, Final, TypeVar
 
 from valuecycles._text import Converter, describe
 from valuecycles.errors import Problem
+from valuecycles.framework import Framework, get_framework
 from valuecycles.io._mirror import item_reader
 from valuecycles.model import (
     ENUM_NAMES,
@@ -28,7 +29,14 @@ from valuecycles.model import (
     Story,
 )
 
-__all__ = ["CONVERTER", "check_schema_version", "structure", "to_data", "unstructure_case"]
+__all__ = [
+    "CONVERTER",
+    "check_schema_version",
+    "cycle_order",
+    "structure",
+    "to_data",
+    "unstructure_case",
+]
 
 T = TypeVar("T")
 
@@ -90,6 +98,30 @@ def check_schema_version(data: object) -> list[Problem]:
         message = f"schema version {version} does not exist; the first version is 1"
         return [Problem("$.schema_version", "unsupported-version", message)]
     return []
+
+
+def cycle_order(name: object, framework: Framework | None = None) -> tuple[str, ...]:
+    """The order cycles are written in: each cycle's key then its aliases, in framework order.
+
+    The framework is ``framework`` if given, else the registered one ``name``
+    names; none (not a name, unknown, failing to load) gives ``()``, and the
+    cycles keep the document's order.
+
+    >>> cycle_order("wenger-trayner")[:3]
+    ('immediate', 'potential', 'applied')
+    >>> cycle_order(3)
+    ()
+    """
+    if framework is None:
+        if not isinstance(name, str):
+            return ()
+        try:
+            framework = get_framework(name)
+        except Exception:  # a plugin that fails to load: the document's own order
+            return ()
+        if framework is None:
+            return ()
+    return tuple(key for cycle in framework.cycles for key in (cycle.key, *cycle.aliases))
 
 
 def unstructure_case(

@@ -32,8 +32,14 @@ from valuecycles._text import (
     with_positions,
 )
 from valuecycles.errors import Problem, ValidationError, ValidationReport
-from valuecycles.framework import Framework, get_framework
-from valuecycles.io._convert import CONVERTER, check_schema_version, structure, unstructure_case
+from valuecycles.framework import Framework
+from valuecycles.io._convert import (
+    CONVERTER,
+    check_schema_version,
+    cycle_order,
+    structure,
+    unstructure_case,
+)
 from valuecycles.io._mirror import from_data, from_json
 from valuecycles.io._salvage import ordered, salvage
 from valuecycles.model import Case, check_case, validate
@@ -245,26 +251,8 @@ def load(
     return read(path, framework=framework, limits=limits).raise_for_errors(os.fspath(path))
 
 
-def _cycle_order(case: Case, framework: Framework | None) -> tuple[str, ...]:
-    """The case's cycle keys in its framework's order (unknown ones last)."""
-    fw = framework
-    if fw is None:
-        try:
-            fw = get_framework(case.framework)
-        except Exception:
-            return ()
-        if fw is None:
-            return ()
-
-    def position(key: str) -> int:
-        canonical = fw.resolve(key)
-        return fw.cycle_keys.index(canonical) if canonical else len(fw.cycles)
-
-    return tuple(sorted(case.cycles, key=position))
-
-
 def _plain(case: Case, framework: Framework | None, *, shallow: bool = False) -> dict[str, Any]:
-    return unstructure_case(case, _cycle_order(case, framework), shallow=shallow)
+    return unstructure_case(case, cycle_order(case.framework, framework), shallow=shallow)
 
 
 def dumps(case: Case, format: str = "yaml", *, framework: Framework | None = None) -> str:

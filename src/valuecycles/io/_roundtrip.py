@@ -30,6 +30,7 @@ from valuecycles._text import (
     read_bytes,
 )
 from valuecycles.errors import Problem, ValidationError, join_path
+from valuecycles.io._convert import cycle_order
 
 __all__ = ["Addition", "KeyPath", "add_to_document", "add_to_text"]
 
@@ -167,7 +168,7 @@ def _problem(path: KeyPath, message: str, source: str | None) -> ValidationError
 
 def _expected(before: Any, additions: Sequence[Addition], fmt: str, source: str | None) -> Any:
     data = _plain(before, "yaml")
-    cycles = _cycle_order(data) if isinstance(data, dict) else ()
+    cycles = cycle_order(data.get("framework")) if isinstance(data, dict) else ()
     for key_path, item in additions:
         if not isinstance(data, dict):
             raise _problem((), "the document is not a mapping at the top", source)
@@ -216,22 +217,6 @@ def _order_for(path: KeyPath) -> tuple[str, ...]:
     if len(path) == 2 and path[0] == "cycles":
         return _KEY_ORDER[("cycles", "*")]
     return ()
-
-
-def _cycle_order(root: Mapping[str, Any]) -> tuple[str, ...]:
-    """The cycles of the document's framework in order (aliases beside their cycle)."""
-    from valuecycles.framework import get_framework
-
-    name = root.get("framework")
-    if not isinstance(name, str):
-        return ()
-    try:
-        framework = get_framework(name)
-    except Exception:
-        return ()
-    if framework is None:
-        return ()
-    return tuple(key for cycle in framework.cycles for key in (cycle.key, *cycle.aliases))
 
 
 def _position(keys: Sequence[Any], new: str, order: tuple[str, ...]) -> int:
@@ -374,7 +359,7 @@ def _add_yaml(text: str, additions: Sequence[Addition], source: str | None) -> s
         root = CommentedMap()
     mapping, sequence, offset = _guess_indent(text, root)
     rt.indent(mapping=mapping, sequence=sequence, offset=offset)
-    cycles = _cycle_order(root) if isinstance(root, Mapping) else ()
+    cycles = cycle_order(root.get("framework")) if isinstance(root, Mapping) else ()
     for key_path, item in additions:
         node: Any = root
         replaced = False

@@ -310,7 +310,7 @@ class Converter:
         The data is the caller's own: lists and mappings are new, all the way
         down. With ``shallow``, for a serializer that only reads it and calls
         back for what it does not know (orjson's ``default``, given
-        :meth:`shallow_default`), only the model itself becomes a mapping:
+        ``shallow_default``), only the model itself becomes a mapping:
         its tuples, mappings and inner models are handed over as they are.
         """
         return self.writer(type(model), shallow=shallow)(model)

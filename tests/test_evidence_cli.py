@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -238,3 +239,33 @@ def test_graph_frames_without_pandas_name_the_extra(monkeypatch: pytest.MonkeyPa
         gaps.to_frame()
     with pytest.raises(ImportError, match=r"valuecycles\[frames\]"):
         vc.matrix(case).to_frame()
+
+
+def test_as_of_leaves_later_stories_out_of_stories_chains_and_the_matrix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inds = [vc.Indicator(id=i, name=i) for i in ("a", "b")]
+    steps = [
+        vc.Step(cycle="immediate", text="1", indicators=["a"]),
+        vc.Step(cycle="potential", text="2"),  # cites nothing: passed over
+        vc.Step(cycle="applied", text="3", indicators=["b"]),
+    ]
+    case = vc.Case(
+        community=vc.Community(name="E"),
+        cycles={
+            "immediate": vc.CyclePlan(indicators=inds[:1]),
+            "applied": vc.CyclePlan(indicators=inds[1:]),
+        },
+        stories=[vc.Story(id="late", title="L", date=dt.date(2026, 5, 1), steps=steps)],
+    )
+    path = tmp_path / "case.yaml"
+    vc.dump(case, path)
+    chains = ["chains", "--from", "immediate", "--to", "applied", "--json"]
+    for as_of, stories in (("2026-05-01", ["late"]), ("2026-04-30", [])):
+        _, out, _ = run(capsys, "query", str(path), "stories", "--json", "--as-of", as_of)
+        assert [s["id"] for s in json.loads(out)["stories"]] == stories
+        _, out, _ = run(capsys, "query", str(path), *chains, "--as-of", as_of)
+        found = [c["indicators"] for c in json.loads(out)["chains"]]
+        assert found == ([["a", "b"]] if stories else [])
+        _, out, _ = run(capsys, "query", str(path), "matrix", "--json", "--as-of", as_of)
+        assert json.loads(out)["stories"] == stories

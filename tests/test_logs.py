@@ -197,6 +197,27 @@ def test_the_format_is_recognised_from_the_content(path: str, expected: str) -> 
     assert sniff(DATA / path) == expected
 
 
+def test_a_zip_or_parquet_is_recognised_by_its_bytes_not_its_name(tmp_path: Path) -> None:
+    import duckdb
+
+    export = tmp_path / "slack-export"  # a zip without the .zip suffix
+    with zipfile.ZipFile(export, "w") as z:
+        for f in sorted((DATA / "slack").rglob("*")):
+            if f.is_file():
+                z.write(f, f.relative_to(DATA / "slack"))
+    table = tmp_path / "events.pq"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{DATA / 'generic.csv'}')) TO '{table}' (FORMAT parquet)"
+    )
+    assert sniff(export) == "slack"
+    assert sniff(table) == "parquet"
+    assert rows(read_events(export, salt="s")) == rows(read_events(DATA / "slack", salt="s"))
+    fake = tmp_path / "broken.zip"
+    fake.write_text("user,verb\n")
+    with pytest.raises(vc.ValuecyclesError, match="not a readable zip file"):
+        sniff(fake)
+
+
 def test_malformed_files_name_the_file_record_and_columns(tmp_path: Path) -> None:
     bad = json.loads((DATA / "xapi.json").read_text())
     bad[2]["timestamp"] = "yesterday"

@@ -313,19 +313,29 @@ class ValueGraph:
         links.sort(key=lambda link: (rank[link.from_], rank[link.to]))
         return Upstream(evidence(indicator_id), [evidence(i) for i in ranked], links)
 
-    def view(self, cycle: str | None = None, story: str | None = None) -> nx.MultiDiGraph[str]:
+    def view(
+        self,
+        cycle: str | None = None,
+        story: str | None = None,
+        *,
+        as_of: _dt.date | None = None,
+    ) -> nx.MultiDiGraph[str]:
         """A read-only view of part of the graph (no copy is made).
 
         ``cycle``: the nodes of that cycle (aliases allowed), with the
         stories that have a step in it. ``story``: that story, its steps and
         the indicators they cite. Both: the nodes in both. The view has every
-        edge of the graph between the nodes it keeps.
+        edge of the graph between the nodes it keeps. ``as_of``: a view of
+        the graph as of that date, the stories dated after it (and the flows
+        they tell) left out.
 
         >>> import valuecycles as vc
         >>> vg = vc.build_graph(vc.load("examples/small-network.yaml"))
         >>> sorted(vg.view(story="checklist-story").nodes)[:3]
         ['indicator:checklist-adoption', 'indicator:response-time', 'step:checklist-story/0']
         """
+        if as_of is not None and as_of != self.as_of:
+            return self._at(as_of).view(cycle, story)
         keep: set[str] | None = None
         if story is not None:
             snode = f"story:{story}"

@@ -143,16 +143,22 @@ def sniff(path: str | os.PathLike[str]) -> str:
         raise EventsError(f"{p}: a folder, but not a Slack export (no users.json or channels.json)")
     if not p.exists():
         raise EventsError(f"{p}: no such file or folder")
+    with p.open("rb") as f:
+        magic = f.read(4)
     suffix = p.suffix.lower()
-    if suffix == ".zip":
-        with zipfile.ZipFile(p) as z:
-            names = {Path(n).name for n in z.namelist()}
+    # By the content first: a zip (a Slack export) or Parquet, whatever the file's name.
+    if magic.startswith(b"PK") or suffix == ".zip":
+        try:
+            with zipfile.ZipFile(p) as z:
+                names = {Path(n).name for n in z.namelist()}
+        except zipfile.BadZipFile as exc:
+            raise EventsError(f"{p}: not a readable zip file: {exc}") from None
         if {"users.json", "channels.json"} & names:
             return "slack"
         raise EventsError(
             f"{p}: a zip file, but not a Slack export (no users.json or channels.json)"
         )
-    if suffix == ".parquet":
+    if magic == b"PAR1" or suffix == ".parquet":
         return "parquet"
     head = _peek(p)
     first_line = head.split("\n", 1)[0].lower()

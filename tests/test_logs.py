@@ -216,6 +216,9 @@ def test_a_zip_or_parquet_is_recognised_by_its_bytes_not_its_name(tmp_path: Path
     fake.write_text("user,verb\n")
     with pytest.raises(vc.ValuecyclesError, match="not a readable zip file"):
         sniff(fake)
+    pk = tmp_path / "keys.csv"  # a text that starts as a zip's name does is still text
+    pk.write_text("PK,actor,action,timestamp\n1,a,posted,2026-01-01T00:00:00Z\n")
+    assert sniff(pk) != "slack"
 
 
 def test_malformed_files_name_the_file_record_and_columns(tmp_path: Path) -> None:

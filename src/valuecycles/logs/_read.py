@@ -147,7 +147,7 @@ def sniff(path: str | os.PathLike[str]) -> str:
         magic = f.read(4)
     suffix = p.suffix.lower()
     # By the content first: a zip (a Slack export) or Parquet, whatever the file's name.
-    if magic.startswith(b"PK") or suffix == ".zip":
+    if magic in (b"PK\x03\x04", b"PK\x05\x06") or suffix == ".zip":  # a zip's first bytes
         try:
             with zipfile.ZipFile(p) as z:
                 names = {Path(n).name for n in z.namelist()}

@@ -188,6 +188,29 @@ def test_breakdown_only_periods_add_up_for_sum_and_count_only() -> None:
         assert [p.value for p in row.dimensions["region"]["south"]] == [1 if agg == "count" else 6]
 
 
+def test_breakdowns_by_different_dimensions_do_not_add_up_to_a_total() -> None:
+    # 15 people by region and the same 15 by role: summing all four would say 30.
+    obs = [
+        _obs(D(2026, 1, 31), 9, dimensions={"region": "north"}),
+        _obs(D(2026, 1, 31), 6, dimensions={"region": "south"}),
+        _obs(D(2026, 1, 31), 10, dimensions={"role": "staff"}),
+        _obs(D(2026, 1, 31), 5, dimensions={"role": "member"}),
+        _obs(D(2026, 2, 28), 7, dimensions={"region": "north"}),
+        _obs(D(2026, 2, 28), 8, dimensions={"region": "south"}),
+    ]
+    for agg in ("sum", "count"):
+        row = vc.progress(_case(_ind(aggregation=agg), observations=obs))["x"]
+        january, february = row.series
+        assert (january.value, january.breakdowns_only) == (None, True), agg
+        assert (february.value, february.breakdowns_only) == (15 if agg == "sum" else 2, False)
+        # Each way of splitting is still shown on its own.
+        assert [p.value for p in row.dimensions["role"]["staff"]] == [10 if agg == "sum" else 1]
+    # An overall figure for the period wins, as always.
+    total = [*obs, _obs(D(2026, 1, 31), 15)]
+    row = vc.progress(_case(_ind(aggregation="sum"), observations=total))["x"]
+    assert row.series[0].value == 15
+
+
 def test_contribution_data_is_a_comparison_apart_from_the_effect_series() -> None:
     # The survey recipe's bug: with latest, a contribution figure replaced the effect one.
     ind = _ind(aggregation="latest", baseline=35, target=65)

@@ -341,15 +341,17 @@ _span = functools.lru_cache(maxsize=4096)(period_span)
 
 
 def _overall(
-    plain: dict[str, _Acc], broken_down: dict[str, _Acc]
-) -> tuple[dict[str, _Acc], frozenset[str]]:
+    plain: dict[str, _Acc], broken_down: dict[str, _Acc], crossed: set[str]
+) -> tuple[dict[str, _Acc], frozenset[str], frozenset[str]]:
     """Each period's overall aggregate (its plain observations if any, else its
-    breakdowns), and the periods that have breakdowns only."""
+    breakdowns), the periods that have breakdowns only, and those of them whose
+    breakdowns are by more than one set of dimensions (``crossed``)."""
     if not broken_down:
-        return plain, frozenset()
+        return plain, frozenset(), frozenset()
     overall = dict(broken_down)
     overall.update(plain)
-    return overall, frozenset(broken_down.keys() - plain.keys())
+    only = frozenset(broken_down.keys() - plain.keys())
+    return overall, only, only & crossed
 
 
 #: The aggregations under which breakdowns alone make an overall value.
@@ -357,7 +359,10 @@ _ADDS_UP: Final = frozenset({"sum", "count"})
 
 
 def _series(
-    periods: dict[str, _Acc], aggregation: str, only_breakdowns: frozenset[str] = frozenset()
+    periods: dict[str, _Acc],
+    aggregation: str,
+    only_breakdowns: frozenset[str] = frozenset(),
+    crossed: frozenset[str] = frozenset(),
 ) -> tuple[SeriesPoint, ...]:
     points = []
     adds_up = aggregation in _ADDS_UP
@@ -365,7 +370,9 @@ def _series(
         start, end = _span(key)
         assert acc.latest_date is not None
         count, contribution = acc.count, acc.contribution
-        alone = key in only_breakdowns and not adds_up
+        # Breakdowns add up to a total only when they split it one way: by
+        # region and by role in the same period, a sum would count twice.
+        alone = key in only_breakdowns and (not adds_up or key in crossed)
         # period, start, end, value, date, observations, effect, contribution, breakdowns
         points.append(
             _point(
@@ -433,12 +440,13 @@ def _next_milestone(ind: Indicator, last: SeriesPoint | None) -> Measure | None:
 def _row(
     ind: Indicator,
     cycle: str,
-    overall: tuple[dict[str, _Acc], frozenset[str]],
+    overall: tuple[dict[str, _Acc], frozenset[str], frozenset[str]],
     dims: dict[str, dict[str, dict[str, _Acc]]],
     groups: dict[tuple[tuple[str, str], ...], dict[str, _Acc]],
 ) -> IndicatorProgress:
     agg = ind.aggregation
-    series = _series(overall[0], agg, overall[1])
+    periods, only_breakdowns, crossed = overall
+    series = _series(periods, agg, only_breakdowns, crossed)
     last = series[-1] if series else None
     latest = None if last is None else last.value
     status = _status(ind, latest, last)
@@ -517,10 +525,13 @@ def progress(
         observation with dimensions is a breakdown: a period that also has
         observations without dimensions takes its overall value from those
         alone. A period with breakdowns only combines them for ``sum`` (their
-        sum: the regions add up to the total) and ``count`` (their count);
-        for ``latest`` and ``mean`` it has no overall value (``None``, the
-        point's ``breakdowns_only`` true), because an unweighted mean of
-        groups would be invented. The breakdowns are kept in ``dimensions``.
+        sum: the regions add up to the total) and ``count`` (their count)
+        when they split the figure one way (every breakdown by the same
+        dimensions); for ``latest`` and ``mean``, or breakdowns by different
+        dimensions (by region and by role: a sum would count twice), it has no
+        overall value (``None``, the point's ``breakdowns_only`` true),
+        because the figure would be invented. The breakdowns are kept in
+        ``dimensions``.
 
     How far it has come
         ``latest`` is the value of the last period; ``change`` is ``latest``
@@ -585,6 +596,10 @@ def progress(
     plain: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     broken_down: dict[str, dict[str, _Acc]] = {key: {} for key in indicators}
     dims: dict[str, dict[str, dict[str, dict[str, _Acc]]]] = {key: {} for key in indicators}
+    # Per indicator: the dimensions each period's first breakdown is by, and
+    # the periods with breakdowns by other dimensions too.
+    split: dict[str, dict[str, frozenset[str]]] = {key: {} for key in indicators}
+    crossed: dict[str, set[str]] = {key: set() for key in indicators}
     groups: dict[str, dict[tuple[tuple[str, str], ...], dict[str, _Acc]]] = {
         key: {} for key in indicators
     }
@@ -614,6 +629,9 @@ def progress(
             acc = per[key] = _Acc()
         acc.add(obs.date, obs.value, contribution)
         if obs.dimensions:
+            names = frozenset(obs.dimensions)
+            if split[obs.indicator].setdefault(key, names) != names:
+                crossed[obs.indicator].add(key)
             by_name = dims[obs.indicator]
             for name, value in obs.dimensions.items():
                 per_dim = by_name.setdefault(name, {}).setdefault(str(value), {})
@@ -627,7 +645,7 @@ def progress(
         _row(
             ind,
             cycle,
-            _overall(plain[ind_id], broken_down[ind_id]),
+            _overall(plain[ind_id], broken_down[ind_id], crossed[ind_id]),
             dims[ind_id],
             groups[ind_id],
         )

@@ -428,6 +428,38 @@ def test_aggregation_matches_an_independent_computation(
 measures = st.one_of(st.integers(-1000, 1000), st.floats(-1e4, 1e4, allow_nan=False))
 
 
+SPLITS = [{}, {"region": "north"}, {"region": "south"}, {"role": "staff"}, {"role": "member"}]
+
+
+@given(
+    st.lists(st.tuples(days, small, st.sampled_from(SPLITS)), max_size=30),
+    st.sampled_from(["latest", "sum", "mean", "count"]),
+)
+def test_a_period_total_comes_from_its_plain_data_or_one_way_of_splitting_it(
+    values: list[tuple[dt.date, int | float, dict[str, str]]], aggregation: str
+) -> None:
+    obs = [_obs(day, value, dimensions=split) for day, value, split in values]
+    row = vc.progress(_case(_ind(aggregation=aggregation), observations=obs))["x"]
+    months: dict[str, list[tuple[dt.date, int | float, dict[str, str]]]] = {}
+    for item in values:
+        months.setdefault(item[0].strftime("%Y-%m"), []).append(item)
+    expected: dict[str, Any] = {}
+    for month, items in months.items():
+        plain = [(day, value) for day, value, split in items if not split]
+        ways = {frozenset(split) for _d, _v, split in items if split}
+        if plain:
+            expected[month] = _independent(plain, aggregation)[month]
+        elif aggregation in ("sum", "count") and len(ways) == 1:
+            expected[month] = _independent([(d, v) for d, v, _s in items], aggregation)[month]
+        else:
+            expected[month] = None
+    assert [p.period for p in row.series] == sorted(expected)
+    for point in row.series:
+        want = expected[point.period]
+        assert point.breakdowns_only == (want is None)
+        assert point.value == (None if want is None else pytest.approx(want, rel=1e-9, abs=1e-6))
+
+
 @given(
     st.lists(st.tuples(days, small), max_size=12),
     st.none() | measures,

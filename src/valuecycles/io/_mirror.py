@@ -7,7 +7,9 @@ of the models, private :class:`msgspec.Struct` types with the same fields,
 checking types, unknown keys, missing fields, allowed values, dates and
 number ranges in C; then one generated function per model checks what
 msgspec cannot express cheaply (ids without spaces at their ends, text that
-is not blank, periods) and moves the values into the real attrs models.
+is not blank, periods, numbers of 2**63 or more, which may have been JSON
+integers past 64 bits read as floats) and moves the values into the real
+attrs models.
 
 Anything msgspec refuses, or the checks after it refuse, gives None,
 and the caller reads the document on the converter's path, which reports

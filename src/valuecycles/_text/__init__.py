@@ -32,7 +32,7 @@ from valuecycles._text._formats import (
     serialize,
 )
 from valuecycles._text._frames import data_frame
-from valuecycles._text._limits import LIMITS, Limits, raised_limits, wide_number
+from valuecycles._text._limits import LIMITS, Limits, raised_limits
 from valuecycles._text._lock import LockedFile, locked_file
 from valuecycles._text._rules import (
     CACHE_LIMIT,
@@ -136,6 +136,5 @@ __all__ = [
     "serialize",
     "str_tuple",
     "to_tuple",
-    "wide_number",
     "with_positions",
 ]

@@ -36,7 +36,6 @@ __all__ = [
     "int_text",
     "line_column",
     "raised_limits",
-    "wide_number",
 ]
 
 #: The integers every format carries (JSON readers and TOML stop at 64 bits).
@@ -116,26 +115,6 @@ def check_yaml_values(text: str) -> Problem | None:
         "too-large",
         f"the YAML document holds about {count:,} values, more than the limit of {limit:,}",
     )
-
-
-def wide_number(value: object) -> bool:
-    """Whether a number read from JSON may have been an integer past 64 bits.
-
-    An integer outside :data:`INT_RANGE`, or a whole float at least 2**63
-    in size (which is what orjson and msgspec make of an integer of 2**64
-    or more). A reader that finds one reads the text again exactly with
-    :func:`~valuecycles._text.check_json_bytes`, which says which are
-    integers and where; a case without one costs nothing more.
-
-    >>> wide_number(2**63), wide_number(1.8446744073709552e19), wide_number(52.5)
-    (True, True, False)
-    """
-    kind = type(value)
-    if kind is int:
-        return not INT_RANGE[0] <= value <= INT_RANGE[1]  # type: ignore[operator]
-    if kind is float:
-        return abs(value) >= 2.0**63 and float(value).is_integer()  # type: ignore[arg-type]
-    return False
 
 
 def line_column(text: str, index: int) -> tuple[int, int]:

@@ -92,6 +92,24 @@ def test_validate_missing_file_and_bad_suffix(
     assert "unsupported-format" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("question", ["gaps", "progress", "matrix"])
+def test_a_query_on_an_invalid_case_prints_the_validate_json(
+    question: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    assert main(["validate", str(path), "--json"]) == 1
+    expected = json.loads(capsys.readouterr().out)
+    assert main(["query", str(path), question, "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == expected
+    assert "not a valid case" in err
+    assert main(["query", str(path), question]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "[unknown-reference]" in err
+
+
 def test_validate_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"schema_version": 1,\n "framework": }')

@@ -9,10 +9,13 @@ matrix: they need only the case) in ``_query_evidence`` and
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from valuecycles.cli._common import (
+    EXIT_INVALID,
     EXIT_OK,
+    CommandError,
     HelpFormatter,
     add_framework_option,
     definitions,
@@ -76,7 +79,18 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    case = load_case(args.case, args)
+    try:
+        case = load_case(args.case, args)
+    except CommandError as exc:
+        if not (args.json and exc.problems):
+            raise
+        # An invalid case: its problems as ``validate --json`` prints them.
+        from valuecycles.cli._validate import _printable
+        from valuecycles.errors import ValidationReport
+
+        emit_json(_printable(ValidationReport(exc.problems, exc.warnings).to_dict()))
+        sys.stderr.write(f"valuecycles: {exc.message}\n")
+        return EXIT_INVALID
     query = QUERIES[args.question]
     result = query.compute(case, args)
     if args.json:

@@ -6,6 +6,7 @@ import argparse
 
 import pytest
 
+import valuecycles
 from valuecycles.cli import build_parser, main
 
 
@@ -76,3 +77,32 @@ def test_query_and_export_help_list_every_question_and_format(
         lines = [line for line in listed.splitlines() if line.strip()]
         firsts = [line.split()[0] for line in lines if line[2:3] != " "]
         assert firsts == list(names)
+
+
+def every_command(
+    parser: argparse.ArgumentParser | None = None, prefix: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    """Every command line that reaches a parser: the subcommands and their actions too."""
+    parser = parser or build_parser()
+    found = [prefix]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                # the portfolio's actions come after its FILE
+                words = (*prefix, "FILE", name) if prefix == ("portfolio",) else (*prefix, name)
+                found += every_command(subparser, words)
+    return found
+
+
+@pytest.mark.parametrize("words", every_command(), ids=" ".join)
+def test_version_and_help_with_examples_everywhere(
+    words: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*words, "--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"valuecycles {valuecycles.__version__}"
+    out = help_text(list(words), capsys)
+    assert "examples:" in out
+    command = " ".join(w for w in words if w != "FILE")
+    assert all(word in out.split("examples:", 1)[1] for word in command.split())

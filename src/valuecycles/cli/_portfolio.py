@@ -53,6 +53,16 @@ A case that does not load is listed with its errors and counted nowhere; the
 others still roll up; the command prints everything, then exits 1.
 """
 
+#: Each action's own examples, for 'valuecycles portfolio FILE ACTION --help'.
+ACTION_EXAMPLES = {
+    "rollup": "rollup --json --as-of 2026-06-30",
+    "coverage": "coverage",
+    "gaps": "gaps --as-of 2026-06-30",
+    "stories": "stories --json",
+    "report": "report -o portfolio.html --with-case-reports",
+    "export": "export --to csv -o figures.csv",
+}
+
 
 def add_parser(sub: Any) -> None:
     parser = sub.add_parser(
@@ -105,7 +115,13 @@ def add_parser(sub: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, text in ACTIONS.items():
         action = actions.add_parser(
-            name, help=text, description=text[0].upper() + text[1:] + ".", parents=[common]
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog="examples:\n  valuecycles portfolio examples/portfolio/portfolio.yaml "
+            + ACTION_EXAMPLES[name],
+            formatter_class=HelpFormatter,
+            parents=[common],
         )
         if name in ("rollup", "coverage", "gaps", "stories"):
             action.add_argument("--json", action="store_true", help="print the answer as JSON")

@@ -363,3 +363,20 @@ def test_a_text_a_spreadsheet_would_run_is_guarded_and_reads_back_exactly(
     empty = vc.Case(community=case.community, cycles=case.cycles)
     new, _ = vc.import_observations(empty, tmp_path / "observations.csv")
     assert new.observations[0].note == note
+
+
+def test_a_bad_row_after_a_cell_with_a_line_break_has_its_row_number(tmp_path: Path) -> None:
+    table = tmp_path / "obs.csv"
+    table.write_text(
+        "indicator,date,value,note\n"
+        'response-time,2026-06-01,20,"two\nlines"\n'
+        "response-time,2026-06-02,fast,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(vc.ValidationError) as info:
+        vc.import_observations(GOLDEN, table)
+    assert [(p.line, p.path) for p in info.value.errors] == [(3, "$[3].value")]
+    assert info.value.errors[0].message.startswith("row 3, column 'value'")
+    table.write_text(table.read_text(encoding="utf-8").replace("fast", "21"), encoding="utf-8")
+    _, report = vc.import_observations(GOLDEN, table)
+    assert report.added == (2, 3)

@@ -308,8 +308,9 @@ def _rows_of(text: str, name: str) -> Iterator[Row]:
     """The rows of CSV text; text that is not valid CSV raises a ``syntax`` problem."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        for cells in reader:
-            yield reader.line_num, [_unguarded(c) for c in cells]
+        # Rows, not lines: a cell with a line break in it leaves the count as a spreadsheet has it.
+        for row, cells in enumerate(reader, start=1):
+            yield row, [_unguarded(c) for c in cells]
     except csv.Error as exc:
         raise ValidationError(
             [Problem("$", "syntax", f"not valid CSV: {exc}")], source=name

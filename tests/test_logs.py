@@ -197,7 +197,9 @@ def test_the_format_is_recognised_from_the_content(path: str, expected: str) -> 
     assert sniff(DATA / path) == expected
 
 
-def test_a_zip_or_parquet_is_recognised_by_its_bytes_not_its_name(tmp_path: Path) -> None:
+def test_a_zip_or_parquet_is_recognised_by_its_bytes_not_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import duckdb
 
     export = tmp_path / "slack-export"  # a zip without the .zip suffix
@@ -216,6 +218,16 @@ def test_a_zip_or_parquet_is_recognised_by_its_bytes_not_its_name(tmp_path: Path
     fake.write_text("user,verb\n")
     with pytest.raises(vc.ValuecyclesError, match="not a readable zip file"):
         sniff(fake)
+    unreadable = tmp_path / "locked.csv"
+    unreadable.write_text("actor,action\n")
+
+    def denied(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr(Path, "open", denied)
+        with pytest.raises(vc.ValuecyclesError, match=r"locked\.csv: cannot be read: Permission"):
+            sniff(unreadable)
     pk = tmp_path / "keys.csv"  # a text that starts as a zip's name does is still text
     pk.write_text("PK,actor,action,timestamp\n1,a,posted,2026-01-01T00:00:00Z\n")
     assert sniff(pk) != "slack"

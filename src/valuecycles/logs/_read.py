@@ -143,8 +143,11 @@ def sniff(path: str | os.PathLike[str]) -> str:
         raise EventsError(f"{p}: a folder, but not a Slack export (no users.json or channels.json)")
     if not p.exists():
         raise EventsError(f"{p}: no such file or folder")
-    with p.open("rb") as f:
-        magic = f.read(4)
+    try:
+        with p.open("rb") as f:
+            magic = f.read(4)
+    except OSError as exc:
+        raise EventsError(f"{p}: cannot be read: {exc.strerror or exc}") from None
     suffix = p.suffix.lower()
     # By the content first: a zip (a Slack export) or Parquet, whatever the file's name.
     if magic in (b"PK\x03\x04", b"PK\x05\x06") or suffix == ".zip":  # a zip's first bytes

@@ -102,6 +102,18 @@ def emit_json(data: Any, stream: IO[str] | None = None) -> None:
     out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
 
 
+def printable(data: Any) -> Any:
+    """Data with every text valid UTF-8 (a lone surrogate written as its escape), so that
+    its JSON can always be written."""
+    if isinstance(data, str):
+        return data if data.isascii() else data.encode("utf-8", "backslashreplace").decode()
+    if isinstance(data, dict):
+        return {printable(k): printable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [printable(v) for v in data]
+    return data
+
+
 def print_problems(
     problems: Iterable[Problem],
     warnings: Iterable[Problem] = (),

@@ -22,6 +22,7 @@ from valuecycles.cli._common import (
     emit_json,
     iso_date,
     load_case,
+    printable,
 )
 from valuecycles.cli._queries import Query
 from valuecycles.cli._query_evidence import EVIDENCE_QUERIES
@@ -85,10 +86,9 @@ def run(args: argparse.Namespace) -> int:
         if not (args.json and exc.problems):
             raise
         # An invalid case: its problems as ``validate --json`` prints them.
-        from valuecycles.cli._validate import _printable
         from valuecycles.errors import ValidationReport
 
-        emit_json(_printable(ValidationReport(exc.problems, exc.warnings).to_dict()))
+        emit_json(printable(ValidationReport(exc.problems, exc.warnings).to_dict()))
         sys.stderr.write(f"valuecycles: {exc.message}\n")
         return EXIT_INVALID
     query = QUERIES[args.question]

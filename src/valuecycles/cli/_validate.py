@@ -16,6 +16,7 @@ from valuecycles.cli._common import (
     framework_from_args,
     framework_hint,
     print_problems,
+    printable,
 )
 from valuecycles.errors import Problem, ValidationReport
 
@@ -86,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         if len(results) == 1:
             results[0].pop("file")
-            emit_json(_printable(results[0]))
+            emit_json(printable(results[0]))
         else:
-            emit_json(_printable(results))
+            emit_json(printable(results))
     if crashed:
         return EXIT_INTERNAL
     return EXIT_INVALID if failed else EXIT_OK
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _internal(exc: BaseException) -> Problem:
     """An unexpected failure of the library, as a problem a program can tell apart."""
-    detail = _text(str(exc))
+    detail = printable(str(exc))
     if len(detail) > 500:
         detail = detail[:500] + "..."
     return Problem(
@@ -105,21 +106,3 @@ def _internal(exc: BaseException) -> Problem:
         f"valuecycles failed on this file ({type(exc).__name__}: {detail}); "
         "this is a bug in valuecycles, please report it",
     )
-
-
-def _text(value: str) -> str:
-    """Text that is valid UTF-8: a lone surrogate is written as its escape."""
-    if value.isascii():
-        return value
-    return value.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _printable(data: Any) -> Any:
-    """The report with every text valid UTF-8, so that the JSON can always be written."""
-    if isinstance(data, str):
-        return _text(data)
-    if isinstance(data, dict):
-        return {_printable(k): _printable(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_printable(v) for v in data]
-    return data

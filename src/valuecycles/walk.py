@@ -378,6 +378,16 @@ class _Drop(Exception):
     """``undo`` while an item's details are asked: drop the item."""
 
 
+def _command(answer: str) -> bool:
+    """Act on ``skip`` and ``done`` typed as an answer (they raise); whether it was ``undo``."""
+    word = answer.lower()
+    if word == "skip":
+        raise _Skip
+    if word == "done":
+        raise _Done
+    return word == "undo"
+
+
 _LINKS: Final = {"supports": "aspiration", "signals": "aspiration", "feeds": "indicator"}
 
 
@@ -428,13 +438,8 @@ class _Walk:
     def detail(self, prompt: Prompt) -> str:
         """An answer about the item being described: commands end or drop the item."""
         answer = self.raw(prompt)
-        lowered = answer.lower()
-        if lowered == "undo":
+        if _command(answer):  # undo: drop the item being described
             raise _Drop
-        if lowered == "skip":
-            raise _Skip
-        if lowered == "done":
-            raise _Done
         return answer[1:] if answer.startswith("\\") else answer
 
     def community(self) -> tuple[str | None, list[str]]:
@@ -478,12 +483,7 @@ class _Walk:
             answer = self.raw(prompt)
             if not answer:
                 return False
-            lowered = answer.lower()
-            if lowered == "skip":
-                raise _Skip
-            if lowered == "done":
-                raise _Done
-            if lowered == "undo":
+            if _command(answer):
                 self.undo(prompt)
                 continue
             if answer.startswith("\\"):
@@ -701,12 +701,7 @@ class _Walk:
         known = {later.key: list(targets)}
         while True:
             answer = self.raw(prompt)
-            lowered = answer.lower()
-            if lowered == "skip":
-                raise _Skip
-            if lowered == "done":
-                raise _Done
-            if lowered == "undo":
+            if _command(answer):
                 self.undo(prompt)
                 continue
             ids = self.parse_links(prompt, answer, known)

@@ -7,6 +7,19 @@ import datetime as dt
 import valuecycles as vc
 
 SCRIPT = "<script>alert('x')</script>"
+#: The report's sections, in the order the page shows them.
+SECTIONS = (
+    "community",
+    "summary",
+    "progress",
+    "chains",
+    "gaps",
+    "graph",
+    "cycles",
+    "stories",
+    "matrix",
+    "coverage",
+)
 
 
 def hostile_case() -> vc.Case:

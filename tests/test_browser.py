@@ -20,22 +20,10 @@ from pathlib import Path
 import pytest
 
 import valuecycles as vc
-from report_cases import SCRIPT, hostile_case
+from report_cases import SCRIPT, SECTIONS, hostile_case
 
 pytestmark = pytest.mark.browser
 
-SECTIONS = (
-    "community",
-    "summary",
-    "progress",
-    "chains",
-    "gaps",
-    "graph",
-    "cycles",
-    "stories",
-    "matrix",
-    "coverage",
-)
 EXAMPLE = Path(__file__).parent.parent / "examples" / "evaluators-network.yaml"
 FLAGS = (
     "--headless",

@@ -14,24 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import valuecycles as vc
-from report_cases import SCRIPT, hostile_case, standing_case
+from report_cases import SCRIPT, SECTIONS, hostile_case, standing_case
 from valuecycles.cli import main
 
 AS_OF = dt.date(2026, 6, 1)
 #: The day after the example's last observation and story: the whole case is known.
 EXAMPLE_AS_OF = dt.date(2026, 11, 1)
-SECTIONS = (
-    "community",
-    "summary",
-    "progress",
-    "chains",
-    "gaps",
-    "graph",
-    "cycles",
-    "stories",
-    "matrix",
-    "coverage",
-)
 CYCLES = [c.key for c in vc.load_framework().cycles]
 
 
